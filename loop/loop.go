@@ -1,0 +1,224 @@
+package loop
+
+import (
+	"time"
+)
+
+// Clock supplies the loop's time. Tests inject a fake one through
+// [Config.Clock]; the default reads the system clock.
+type Clock interface {
+	Now() time.Time
+}
+
+// Config holds the options of [NewWithConfig]; the zero value is the default.
+type Config struct {
+	// Clock is the source of [Loop.Now]; nil means the system clock.
+	Clock Clock
+}
+
+// Loop is a single-threaded reactor. All its methods, and the methods of
+// everything created from it, must be called on the goroutine that runs it,
+// except [Loop.Post]. See the package documentation for the iteration order.
+type Loop struct {
+	poller poller
+	clock  Clock
+	base   time.Time // Now() == base + now
+	now    int64     // cached loop time, nanoseconds since base
+
+	byFd   []*fdReg // registrations indexed by fd
+	regGen uint32
+	evbuf  []pollEvent
+	again  []*IO // watchers to dispatch: ready for something they want
+	batch  []*IO // the list being dispatched (reused backing array)
+
+	timers   timerHeap
+	timerSeq uint64
+
+	deferred []func()
+	running  []func() // deferred batch being run (reused backing array)
+	closing  []func()
+	idles    []*Idle
+	posts    postQueue
+	signals  *signalHub
+	children *childHub
+
+	depth    int // > 0 while an iteration is running
+	stopFlag bool
+	closed   bool
+}
+
+// maxDeferPasses bounds how many times one iteration re-runs callbacks that
+// deferred callbacks deferred; the rest wait for the next iteration, after
+// I/O has had its turn (libuv bounds its pending re-runs to 8 likewise).
+const maxDeferPasses = 8
+
+// New returns a loop that uses the system clock.
+func New() (*Loop, error) { return NewWithConfig(Config{}) }
+
+// NewWithConfig returns a loop configured by cfg.
+func NewWithConfig(cfg Config) (*Loop, error) {
+	p, err := newPoller()
+	if err != nil {
+		return nil, err
+	}
+	l := &Loop{poller: p, clock: cfg.Clock, evbuf: make([]pollEvent, 0, maxPollEvents)}
+	if l.clock == nil {
+		l.clock = systemClock{}
+	}
+	l.base = l.clock.Now()
+	return l, nil
+}
+
+type systemClock struct{}
+
+func (systemClock) Now() time.Time { return time.Now() }
+
+// Now returns the loop's cached time, updated once per iteration: the time
+// that timers are scheduled against (AnyEvent::now, libev ev_now).
+func (l *Loop) Now() time.Time { return l.base.Add(time.Duration(l.now)) }
+
+// NowUpdate refreshes the cached time, for callbacks that ran long enough
+// for it to be stale (AnyEvent::now_update).
+func (l *Loop) NowUpdate() {
+	if n := int64(l.clock.Now().Sub(l.base)); n > l.now {
+		l.now = n
+	}
+}
+
+// Fd returns the poller's file descriptor (epoll or kqueue). A program with
+// its own event loop can watch it for readability and then call
+// [Loop.RunOnce] with block false; [Loop.Timeout] says how long that loop
+// may sleep at most.
+func (l *Loop) Fd() int { return l.poller.fd() }
+
+// Timeout returns how long the loop could sleep before it has work to do:
+// 0 when work is pending, the time to the next timer, or -1 when only I/O or
+// a [Loop.Post] can wake it.
+func (l *Loop) Timeout() time.Duration {
+	switch {
+	case len(l.deferred) > 0 || len(l.again) > 0 || len(l.idles) > 0 || len(l.closing) > 0 || l.stopFlag:
+		return 0
+	case len(l.timers) > 0:
+		return time.Duration(max(l.timers[0].when-l.now, 0))
+	}
+	return -1
+}
+
+// Run runs iterations until [Loop.Stop] is called. A Stop made before Run
+// ends the first iteration.
+func (l *Loop) Run() error {
+	for {
+		if err := l.RunOnce(true); err != nil {
+			return err
+		}
+		if l.stopFlag {
+			l.stopFlag = false
+			return nil
+		}
+	}
+}
+
+// RunOnce runs one iteration. With block true it sleeps until something is
+// due; with block false it only collects what is ready now.
+func (l *Loop) RunOnce(block bool) error {
+	if l.closed {
+		return ErrClosed
+	}
+	l.depth++
+	err := l.iterate(block)
+	l.depth--
+	return err
+}
+
+// Stop makes [Loop.Run] return after the current iteration. From another
+// goroutine use l.Post(l.Stop).
+func (l *Loop) Stop() { l.stopFlag = true }
+
+// iterate is one pass of the order documented in doc.go.
+func (l *Loop) iterate(block bool) error {
+	l.NowUpdate()
+	worked := l.runDeferred()
+	timeout := int64(0)
+	if block && l.Timeout() != 0 {
+		timeout = int64(l.Timeout())
+	}
+	evs, woken, err := l.poller.wait(l.evbuf[:0], timeout)
+	if err != nil {
+		return err
+	}
+	if woken {
+		worked = l.runPosted() || worked
+	}
+	l.queueEvents(evs)
+	worked = l.dispatchIO() || worked
+	worked = l.runClosing() || worked
+	l.NowUpdate()
+	worked = l.runTimers() || worked
+	if !worked {
+		l.runIdle()
+	}
+	return nil
+}
+
+// queueEvents records the readiness reports of one poll and queues the
+// watchers they concern. Reports whose generation does not match the fd's
+// current registration are stale and dropped.
+func (l *Loop) queueEvents(evs []pollEvent) {
+	for _, e := range evs {
+		fd := int(uint32(e.token))
+		if fd >= len(l.byFd) {
+			continue
+		}
+		reg := l.byFd[fd]
+		if reg == nil || (e.token>>32 != 0 && uint32(e.token>>32) != reg.gen) {
+			continue
+		}
+		reg.ready |= e.ev
+		for _, w := range reg.watchers {
+			w.queueIfReady()
+		}
+	}
+}
+
+// dispatchIO calls every queued watcher that is still active and still
+// ready for something it wants. Watchers that stay ready are queued again
+// for the next iteration. It reports whether any callback ran.
+func (l *Loop) dispatchIO() bool {
+	if len(l.again) == 0 {
+		return false
+	}
+	l.batch, l.again = l.again, l.batch[:0]
+	ran := false
+	for i, w := range l.batch {
+		l.batch[i] = nil
+		w.queued = false
+		if !w.active {
+			continue
+		}
+		fire := w.reg.ready & w.interest
+		if fire == 0 {
+			continue
+		}
+		ran = true
+		w.cb(fire)
+		if w.active {
+			w.queueIfReady()
+		}
+	}
+	l.batch = l.batch[:0]
+	return ran
+}
+
+// Close releases the poller. Watchers still registered are abandoned; their
+// callbacks never run again.
+func (l *Loop) Close() error {
+	if l.closed {
+		return nil
+	}
+	l.closed = true
+	l.posts.close()
+	if l.signals != nil {
+		l.signals.shutdown()
+	}
+	return l.poller.close()
+}
