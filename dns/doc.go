@@ -1,0 +1,65 @@
+// Package dns is a stub resolver that runs on a [loop.Loop], after
+// AnyEvent::DNS: it sends recursive queries to the configured nameservers
+// over UDP, falls back to TCP for truncated answers, retries on a ladder
+// of timeouts across the servers, and caches answers by their TTL. The
+// wire format is golang.org/x/net/dns/dnsmessage.
+//
+// # Threading
+//
+// A [Resolver] belongs to the goroutine of its loop, like everything made
+// from the loop. Callbacks run on the loop, exactly once unless the query
+// is cancelled, and never before the call that registered them returns:
+// even an answer known at once (a cache or hosts hit, an IP literal, an
+// invalid name) is delivered through [loop.Loop.Defer]. There are no
+// goroutines: every query is a state machine stepped by the loop.
+//
+// # Configuration
+//
+// [SystemConfig] reads /etc/resolv.conf and /etc/hosts;
+// [ParseResolvConf] and [ParseHosts] are pure functions over bytes. The
+// resolv.conf keywords nameserver, domain, search and options ndots,
+// timeout, attempts, rotate and use-vc are understood (see
+// [Config.ApplyResolvConf]). When no nameserver is configured every DNS
+// query fails with [ErrNoServers]: unlike AnyEvent::DNS (and glibc, which
+// tries 127.0.0.1) the resolver never sends a query anywhere it was not
+// told to.
+//
+// # Lookups
+//
+// [Resolver.Resolve] is AnyEvent::DNS resolve: the candidates of the search
+// list in ndots order, CNAME chains followed within an answer and by new
+// queries, the first candidate with records of an accepted type wins.
+// [Resolver.LookupHost], [Resolver.LookupNetIP], [Resolver.LookupMX],
+// [Resolver.LookupNS], [Resolver.LookupTXT], [Resolver.LookupSRV],
+// [Resolver.LookupCNAME] and [Resolver.LookupPTR] decode the usual types;
+// [Resolver.Exchange] sends a message as it is and returns the reply.
+// The address and reverse lookups consult the hosts database first and
+// trust it over DNS, as glibc's "hosts: files dns" does.
+//
+// # Exchanges
+//
+// Each question in flight is an exchange (query.go has its theory of
+// operation). At most [Config.MaxOutstanding] exchanges are in flight; the
+// others wait in a FIFO queue. An exchange walks the schedule "for each
+// timeout of [Config.Timeouts], for each server" ([2s, 5s, 5s] by
+// default), one attempt at a time. Every exchange has a random ID and
+// uses a UDP socket of its own per server, connected to that server, so
+// its source port is a fresh random ephemeral port and the kernel drops
+// datagrams from anyone else. A reply counts only if its ID, QR bit,
+// opcode and question (name, type, class) match the query; anything else
+// is dropped while the exchange keeps waiting (RFC 5452). SERVFAIL,
+// REFUSED and the like end the attempt and move on to the next server; a
+// truncated reply is asked again over TCP of the same server. Queries
+// advertise an EDNS0 payload of [DefaultUDPSize] bytes and are repeated
+// without EDNS0 to a server that answers FORMERR or NOTIMP without it.
+//
+// # Cache
+//
+// With [Config.CacheSize] > 0, replies are cached by question (name,
+// type, class) for the smallest TTL of their answer section, at most a
+// day; negative replies (NXDOMAIN, or no records of the type) for the SOA
+// minimum of RFC 2308, at most an hour, and only if they carry a SOA.
+// Failures are not cached. The cache evicts the least recently used entry
+// when full, and reads time from [loop.Loop.Now], so a test clock drives
+// expiry.
+package dns

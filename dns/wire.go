@@ -1,0 +1,168 @@
+package dns
+
+import (
+	"errors"
+
+	"golang.org/x/net/dns/dnsmessage"
+)
+
+// MaxPacket is the largest UDP reply read; longer datagrams are cut and
+// then fail to parse. It is far above the payload size advertised
+// ([DefaultUDPSize]), so only a misbehaving server reaches it.
+const MaxPacket = 4096
+
+// verdict is what the response path decided about one packet.
+type verdict uint8
+
+const (
+	// replyIgnore: not an acceptable reply to this query (unparsable,
+	// wrong ID, not a response, other question): drop it and keep waiting,
+	// as a forged packet must not end the query (RFC 5452 §9.1).
+	replyIgnore verdict = iota
+	// replyTruncated: TC is set; ask the same server over TCP.
+	replyTruncated
+	// replyFailed: the server could not answer (SERVFAIL, REFUSED,
+	// FORMERR, NOTIMP, …): try the next server.
+	replyFailed
+	// replyOK: a final answer, NOERROR or NXDOMAIN.
+	replyOK
+)
+
+// buildQuery appends to dst a 2-byte length prefix (RFC 1035 §4.2.2, used
+// over TCP; UDP sends what follows it) and a recursive query for q with the
+// given ID. With udpSize above 512 an EDNS0 OPT record advertises it
+// (RFC 6891 §6.1).
+func buildQuery(dst []byte, id uint16, q dnsmessage.Question, udpSize int) ([]byte, error) {
+	start := len(dst)
+	b := dnsmessage.NewBuilder(append(dst, 0, 0), dnsmessage.Header{ID: id, RecursionDesired: true})
+	b.EnableCompression()
+	if err := b.StartQuestions(); err != nil {
+		return dst, err
+	}
+	if err := b.Question(q); err != nil {
+		return dst, err
+	}
+	if udpSize > 512 {
+		if err := b.StartAdditionals(); err != nil {
+			return dst, err
+		}
+		var h dnsmessage.ResourceHeader
+		h.SetEDNS0(udpSize, dnsmessage.RCodeSuccess, false)
+		if err := b.OPTResource(h, dnsmessage.OPTResource{}); err != nil {
+			return dst, err
+		}
+	}
+	out, err := b.Finish()
+	if err != nil {
+		return dst, err
+	}
+	return setLength(out, start)
+}
+
+// packQuery appends a length prefix and msg, packed, to dst.
+func packQuery(dst []byte, msg *dnsmessage.Message) ([]byte, error) {
+	start := len(dst)
+	out, err := msg.AppendPack(append(dst, 0, 0))
+	if err != nil {
+		return dst, err
+	}
+	return setLength(out, start)
+}
+
+var errTooLong = errors.New("dns: message longer than 65535 bytes")
+
+func setLength(out []byte, start int) ([]byte, error) {
+	n := len(out) - start - 2
+	if n > 0xffff {
+		return out[:start], errTooLong
+	}
+	out[start], out[start+1] = byte(n>>8), byte(n)
+	return out, nil
+}
+
+// checkReply is the response path: it decides whether buf is the reply to
+// the query with this id and question, and parses it. The header and
+// question are checked before anything else is parsed (RFC 5452 §9.1:
+// ID, question name, type and class must all match; the name compares
+// case-insensitively). A truncated reply is not parsed beyond its question
+// unless tcp is set. msg is nil for replyIgnore, and for replyTruncated it
+// holds only the header and question.
+func checkReply(buf []byte, id uint16, q *dnsmessage.Question, tcp bool) (verdict, *dnsmessage.Message) {
+	var p dnsmessage.Parser
+	h, err := p.Start(buf)
+	if err != nil || h.ID != id || !h.Response || h.OpCode != 0 {
+		return replyIgnore, nil
+	}
+	got, err := p.Question()
+	if err != nil || got.Type != q.Type || got.Class != q.Class || !sameName(&got.Name, &q.Name) {
+		return replyIgnore, nil
+	}
+	if _, err := p.Question(); err != dnsmessage.ErrSectionDone {
+		return replyIgnore, nil
+	}
+	msg := &dnsmessage.Message{Header: h, Questions: []dnsmessage.Question{got}}
+	if h.Truncated && !tcp {
+		return replyTruncated, msg
+	}
+	if !parseSections(&p, msg) {
+		return replyIgnore, nil
+	}
+	switch rcode(msg) {
+	case dnsmessage.RCodeSuccess, dnsmessage.RCodeNameError:
+		return replyOK, msg
+	}
+	return replyFailed, msg
+}
+
+func parseSections(p *dnsmessage.Parser, msg *dnsmessage.Message) bool {
+	var err error
+	if msg.Answers, err = p.AllAnswers(); err != nil {
+		return false
+	}
+	if msg.Authorities, err = p.AllAuthorities(); err != nil {
+		return false
+	}
+	msg.Additionals, err = p.AllAdditionals()
+	return err == nil
+}
+
+// rcode returns the response code of msg, extended by its OPT record if it
+// has one (RFC 6891 §6.1.3).
+func rcode(msg *dnsmessage.Message) dnsmessage.RCode {
+	for i := range msg.Additionals {
+		if h := &msg.Additionals[i].Header; h.Type == dnsmessage.TypeOPT {
+			return h.ExtendedRCode(msg.Header.RCode)
+		}
+	}
+	return msg.Header.RCode
+}
+
+// hasOPT reports whether msg carries an EDNS0 OPT record.
+func hasOPT(msg *dnsmessage.Message) bool {
+	for i := range msg.Additionals {
+		if msg.Additionals[i].Header.Type == dnsmessage.TypeOPT {
+			return true
+		}
+	}
+	return false
+}
+
+// sameName compares two wire names ignoring ASCII case.
+func sameName(a, b *dnsmessage.Name) bool {
+	if a.Length != b.Length {
+		return false
+	}
+	for i := range int(a.Length) {
+		x, y := a.Data[i], b.Data[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}
