@@ -32,6 +32,7 @@ func (cv *CondVar[T]) Croak(err error) {
 }
 
 func (cv *CondVar[T]) fire() {
+	cv.l.interrupt = true // a Recv waiting in this iteration must not sleep
 	if cb := cv.cb; cb != nil {
 		cv.cb = nil
 		cb(cv)

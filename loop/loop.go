@@ -42,9 +42,10 @@ type Loop struct {
 	signals  *signalHub
 	children *childHub
 
-	depth    int // > 0 while an iteration is running
-	stopFlag bool
-	closed   bool
+	depth     int  // > 0 while an iteration is running
+	stopFlag  bool // set by Stop, read by Run
+	interrupt bool // a CondVar became ready: don't sleep in this iteration
+	closed    bool
 }
 
 // maxDeferPasses bounds how many times one iteration re-runs callbacks that
@@ -96,7 +97,7 @@ func (l *Loop) Fd() int { return l.poller.fd() }
 // a [Loop.Post] can wake it.
 func (l *Loop) Timeout() time.Duration {
 	switch {
-	case len(l.deferred) > 0 || len(l.again) > 0 || len(l.idles) > 0 || len(l.closing) > 0 || l.stopFlag:
+	case len(l.deferred) > 0 || len(l.again) > 0 || len(l.idles) > 0 || len(l.closing) > 0 || l.stopFlag || l.interrupt:
 		return 0
 	case len(l.timers) > 0:
 		return time.Duration(max(l.timers[0].when-l.now, 0))
@@ -136,10 +137,14 @@ func (l *Loop) Stop() { l.stopFlag = true }
 
 // iterate is one pass of the order documented in doc.go.
 func (l *Loop) iterate(block bool) error {
+	l.interrupt = false
 	l.NowUpdate()
 	worked := l.runDeferred()
+	// An iteration whose deferred functions did work does not sleep: they
+	// may have changed what the caller of RunOnce is waiting for (libuv
+	// UV_RUN_ONCE does the same after running pending callbacks).
 	timeout := int64(0)
-	if block && l.Timeout() != 0 {
+	if block && !worked {
 		timeout = int64(l.Timeout())
 	}
 	evs, woken, err := l.poller.wait(l.evbuf[:0], timeout)

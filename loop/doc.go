@@ -1,0 +1,76 @@
+// Package loop is a single-threaded reactor in the style of AnyEvent and
+// libev: one goroutine owns every file descriptor, timer and callback, and
+// protocols are state machines stepped by readiness events.
+//
+// # Threading contract
+//
+// A [Loop] and everything made from it (watchers, timers, handles,
+// condition variables) belong to the goroutine that runs the loop. Their
+// methods must be called on that goroutine, from a callback or before
+// [Loop.Run] starts. The one exception is [Loop.Post], which any goroutine
+// may call to have a function run on the loop. Callbacks must not block and
+// must not panic: the loop does not recover (AnyEvent: "callbacks must not
+// die").
+//
+// No callback ever runs before the call that registered it returns. An
+// outcome known at once, such as an early error, is delivered through
+// [Loop.Defer] (AnyEvent::postpone), so a caller can always store the watcher
+// or guard it got back before its callback runs.
+//
+// # Iteration order
+//
+// [Loop.RunOnce] runs one iteration; [Loop.Run] repeats it until
+// [Loop.Stop]. One iteration is:
+//
+//  1. Update the cached time ([Loop.Now]).
+//  2. Run deferred functions in FIFO order; functions they defer run in the
+//     same step, for at most 8 passes, the rest in the next iteration.
+//  3. Compute the poll timeout: zero if step 2 ran anything or anything is
+//     pending (deferred functions, watchers still ready, idle watchers, a
+//     ready condition variable, a Stop), else the time to the earliest
+//     timer, else forever.
+//  4. Poll (epoll_wait or kevent).
+//  5. Run functions posted from other goroutines, in the order posted.
+//  6. Record the readiness reports and run the I/O callbacks of watchers that
+//     are ready for something they want, filtered by their interest and fd
+//     generation at the moment of the call: a watcher stopped by an earlier
+//     callback of the same batch is not called, and events of an fd closed
+//     and reused within the batch never reach the new fd's watchers.
+//  7. Run closing callbacks: the second phase of two-phase closes, after
+//     every callback that could still touch the closed object returned.
+//  8. Update the cached time; run the expired timers in deadline order, ties
+//     in start order. Timers started by these callbacks wait for the next
+//     iteration even if already due.
+//  9. If nothing ran in steps 2 to 8, run the idle watchers.
+//
+// Portable code must not rely on the order of independent events within one
+// step; AnyEvent's backends differ there too.
+//
+// # Readiness
+//
+// Each fd is registered once, edge-triggered for reading and writing, when
+// its first watcher starts, and deregistered when its last one stops. The
+// loop remembers what the kernel reported until an operation returns EAGAIN
+// ([IO.Read], [IO.Write], [IO.ClearReady]), and calls a watcher once per
+// iteration for as long as its fd is ready for something the watcher wants.
+// Watchers therefore see AnyEvent's level-triggered behaviour, changing
+// interest costs no system call, and a busy connection costs one read and
+// one write per request, with no epoll_ctl.
+//
+// Each registration carries a generation number in its poll token; reports
+// for an older registration of the same fd number are dropped.
+//
+// # Time
+//
+// Timers run against the loop's cached monotonic time, which an injected
+// [Clock] can replace in tests. A repeating timer is rescheduled before its
+// callback runs, at max(previous deadline + interval, now). Activity
+// timeouts should use [Timer.Reset] (libev's ev_timer_again) or store the
+// last activity and re-check on expiry, rather than stop and start.
+//
+// # Embedding
+//
+// A program with its own event loop can drive a Loop: watch [Loop.Fd] for
+// readability, wake up after [Loop.Timeout] at the latest, and call
+// RunOnce(false) each time. See the example of [Loop.Fd].
+package loop
