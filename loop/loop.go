@@ -42,10 +42,11 @@ type Loop struct {
 	signals  *signalHub
 	children *childHub
 
-	depth     int  // > 0 while an iteration is running
-	stopFlag  bool // set by Stop, read by Run
-	interrupt bool // a CondVar became ready: don't sleep in this iteration
-	closed    bool
+	iterations uint64
+	depth      int  // > 0 while an iteration is running
+	stopFlag   bool // set by Stop, read by Run
+	interrupt  bool // a CondVar became ready: don't sleep in this iteration
+	closed     bool
 }
 
 // maxDeferPasses bounds how many times one iteration re-runs callbacks that
@@ -126,10 +127,15 @@ func (l *Loop) RunOnce(block bool) error {
 		return ErrClosed
 	}
 	l.depth++
+	l.iterations++
 	err := l.iterate(block)
 	l.depth--
 	return err
 }
+
+// Iterations returns how many iterations the loop has run (libev
+// ev_iteration): a cheap way to see that an idle loop really sleeps.
+func (l *Loop) Iterations() uint64 { return l.iterations }
 
 // Stop makes [Loop.Run] return after the current iteration. From another
 // goroutine use l.Post(l.Stop).

@@ -134,3 +134,26 @@ func BenchmarkPostWakeLatency(b *testing.B) {
 	close(quit)
 	l.Post(func() {})
 }
+
+// TestIdleLoopDoesNotWakeUp checks P9's "0 wakeups/s when idle": with a
+// far timer armed and a quiet fd watched, a blocking loop runs no iteration
+// until something happens (here: a Post after 300 ms).
+func TestIdleLoopDoesNotWakeUp(t *testing.T) {
+	l := newLoop(t)
+	a, _ := socketPair(t)
+	mustIO(t, l, a, Read, func(Events) {})
+	l.Timer(time.Hour, 0, func() {})
+	l.RunOnce(false) // take the initial writability report
+	before := l.Iterations()
+	done := false
+	go func() {
+		time.Sleep(300 * time.Millisecond)
+		l.Post(func() { done = true })
+	}()
+	for !done {
+		l.RunOnce(true)
+	}
+	if n := l.Iterations() - before; n != 1 {
+		t.Fatalf("%d iterations in 300 ms of idleness, want exactly the one the Post woke", n)
+	}
+}
