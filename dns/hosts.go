@@ -19,7 +19,8 @@ type Hosts struct {
 // form, or IPv6) followed by names, the canonical name and the aliases
 // alike, compared case-insensitively. A name collects every address it is
 // listed with, in file order. Lines without names or with an unparsable
-// address are ignored, so parsing cannot fail.
+// address, and names that are not valid domain names (an empty label, a
+// label over 63 bytes), are ignored, so parsing cannot fail.
 func ParseHosts(data []byte) *Hosts {
 	h := &Hosts{byName: map[string][]netip.Addr{}, byAddr: map[netip.Addr][]string{}}
 	for line := range bytes.Lines(data) {
@@ -43,7 +44,7 @@ func ParseHosts(data []byte) *Hosts {
 }
 
 func (h *Hosts) add(name string, ip netip.Addr) {
-	if name == "" {
+	if !validName(name) {
 		return
 	}
 	if !containsAddr(h.byName[name], ip) {

@@ -16,6 +16,7 @@ bogus name.invalid
 10.0.0.9
 fe80::1%lo linklocal
 ::ffff:192.0.2.7 mapped
+10.0.0.10 .. a..b bad.
 `
 
 func addrs(list ...string) []netip.Addr {
@@ -42,6 +43,9 @@ func TestParseHosts(t *testing.T) {
 		{"linklocal", addrs("fe80::1%lo")},
 		{"mapped", addrs("192.0.2.7")},
 		{"missing", nil},
+		{"..", nil},
+		{"a..b", nil},
+		{"bad", addrs("10.0.0.10")},
 	}
 	for _, tt := range tests {
 		if got := h.Lookup(tt.name); !reflect.DeepEqual(got, tt.want) {
@@ -54,8 +58,8 @@ func TestParseHosts(t *testing.T) {
 	if got := h.LookupAddr(netip.MustParseAddr("::ffff:10.0.0.6")); !reflect.DeepEqual(got, []string{"web.example"}) {
 		t.Errorf("LookupAddr(::ffff:10.0.0.6) = %v", got)
 	}
-	if h.Len() != 7 {
-		t.Errorf("Len = %d, want 7", h.Len())
+	if h.Len() != 8 {
+		t.Errorf("Len = %d, want 8", h.Len())
 	}
 	var nilHosts *Hosts
 	if nilHosts.Lookup("x") != nil || nilHosts.LookupAddr(netip.IPv6Loopback()) != nil || nilHosts.Len() != 0 {

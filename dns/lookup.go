@@ -96,7 +96,8 @@ type lookup struct {
 	qtype  dnsmessage.Type
 	class  dnsmessage.Class
 	accept []dnsmessage.Type
-	names  []string // candidates; nil when the name is invalid
+	qtypes [1]dnsmessage.Type // backs accept when it is just qtype
+	names  []string           // candidates; nil when the name is invalid
 	next   int      // index of the next candidate
 	cand   string   // the current candidate
 	cur    string   // the name being asked: cand or a CNAME target
@@ -123,7 +124,8 @@ func (r *Resolver) newLookup(name string, qtype dnsmessage.Type, opts *ResolveOp
 		}
 	}
 	if lk.accept == nil {
-		lk.accept = []dnsmessage.Type{qtype}
+		lk.qtypes[0] = qtype
+		lk.accept = lk.qtypes[:]
 	}
 	lk.names, _ = candidates(name, search, r.ndots)
 	return lk

@@ -51,7 +51,7 @@ func (r *Resolver) LookupNetIP(network, name string, cb func(addrs []netip.Addr,
 	if network != "ip" && network != "ip4" && network != "ip6" {
 		return r.deliver(q, func() { cb(nil, &Error{Name: name, Err: errBadNetwork}) })
 	}
-	if ip, err := netip.ParseAddr(name); err == nil {
+	if ip, ok := parseLiteral(name); ok {
 		if (ip.Unmap().Is4() && !want4) || (!ip.Unmap().Is4() && !want6) {
 			return r.deliver(q, func() { cb(nil, &Error{Name: name, Err: ErrNoData}) })
 		}
@@ -68,6 +68,16 @@ func (r *Resolver) LookupNetIP(network, name string, cb func(addrs []netip.Addr,
 		j.start(r, 1, name, dnsmessage.TypeAAAA)
 	}
 	return q
+}
+
+// parseLiteral parses name as an IP address, without the cost of a failed
+// parse (an error value) for names that cannot be one.
+func parseLiteral(name string) (netip.Addr, bool) {
+	if name == "" || (name[0] > '9' && !strings.Contains(name, ":")) {
+		return netip.Addr{}, false
+	}
+	ip, err := netip.ParseAddr(name)
+	return ip, err == nil
 }
 
 // hostsAddrs filters the hosts entries of a name by family. With both

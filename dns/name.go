@@ -26,7 +26,12 @@ func fqdn(name string) (string, bool) {
 	if name == "." {
 		return name, true
 	}
-	name = strings.TrimSuffix(name, ".")
+	if rel, ok := strings.CutSuffix(name, "."); ok {
+		if !validName(rel) {
+			return "", false
+		}
+		return name, true
+	}
 	if !validName(name) {
 		return "", false
 	}

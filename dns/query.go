@@ -76,6 +76,7 @@ type exchange struct {
 	try   int    // index of the current attempt
 	first int    // server of attempt 0
 	socks []udpSock
+	inl   [3]udpSock // backs socks for up to three servers, the common case
 	tcp   *tcpConn
 	timer *loop.Timer
 	slot  int // index in r.active, -1 without a slot
@@ -105,7 +106,11 @@ func (x *exchange) begin() {
 	r := x.r
 	x.id = r.newID()
 	x.first = r.firstServer()
-	x.socks = make([]udpSock, len(r.servers))
+	if n := len(r.servers); n <= len(x.inl) {
+		x.socks = x.inl[:n]
+	} else {
+		x.socks = make([]udpSock, n)
+	}
 	x.timer = r.l.NewTimer(x.onTimeout)
 	x.edns = x.raw == nil && r.udpSize > 512
 	if err := x.pack(); err != nil {
@@ -115,20 +120,30 @@ func (x *exchange) begin() {
 	x.advance()
 }
 
-// pack builds x.pkt for the current ID and EDNS setting.
+// pack builds x.pkt for the current ID and EDNS setting, in the
+// resolver's scratch buffer first so that x.pkt is one allocation of the
+// exact size.
 func (x *exchange) pack() error {
-	var err error
+	var (
+		buf []byte
+		err error
+	)
 	if x.raw != nil {
 		x.raw.Header.ID = x.id
-		x.pkt, err = packQuery(x.pkt[:0], x.raw)
+		buf, err = packQuery(x.r.scratch[:0], x.raw)
+	} else {
+		size := 0
+		if x.edns {
+			size = x.r.udpSize
+		}
+		buf, err = buildQuery(x.r.scratch[:0], x.id, x.q, size)
+	}
+	if err != nil {
 		return err
 	}
-	size := 0
-	if x.edns {
-		size = x.r.udpSize
-	}
-	x.pkt, err = buildQuery(x.pkt[:0], x.id, x.q, size)
-	return err
+	x.r.scratch = buf[:0]
+	x.pkt = append(x.pkt[:0], buf...)
+	return nil
 }
 
 // attempts is the length of the schedule.
@@ -173,7 +188,11 @@ func (x *exchange) onTimeout() {
 	if x.state != queryWait && x.state != queryTCP {
 		return
 	}
-	x.noteFailure(x.server(), ErrTimeout, nil)
+	srv := x.server()
+	if x.tcp != nil {
+		srv = x.tcp.srv // a late truncated reply may have sent us elsewhere
+	}
+	x.noteFailure(srv, ErrTimeout, nil)
 	x.nextAttempt()
 }
 
@@ -207,7 +226,7 @@ func (x *exchange) onPacket(buf []byte, srv int, viaTCP bool) verdict {
 	if x.state == queryTCP && !viaTCP {
 		return replyIgnore
 	}
-	v, msg := checkReply(buf, x.id, &x.q, viaTCP)
+	v, msg := checkReply(buf, x.id, &x.q, viaTCP, x.raw != nil)
 	switch v {
 	case replyOK:
 		x.finish(&Reply{Msg: msg, Server: x.r.servers[srv], TCP: viaTCP, Size: len(buf)}, nil)

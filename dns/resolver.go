@@ -7,8 +7,10 @@ import (
 	"slices"
 	"time"
 
+	"github.com/anyevent-go/anyevent/internal/sys"
 	"github.com/anyevent-go/anyevent/loop"
 	"golang.org/x/net/dns/dnsmessage"
+	"golang.org/x/sys/unix"
 )
 
 // Resolver is a stub resolver running on one [loop.Loop]. Its methods must
@@ -18,6 +20,7 @@ import (
 type Resolver struct {
 	l        *loop.Loop
 	servers  []netip.AddrPort
+	addrs    []serverAddr // socket addresses of servers, same order
 	search   []string
 	ndots    int
 	timeouts []time.Duration
@@ -35,6 +38,7 @@ type Resolver struct {
 	starting  bool        // startWaiting is running, or Query.Cancel holds the queue
 	closed    bool
 	rbuf      []byte // receive buffer shared by every UDP read (one goroutine)
+	scratch   []byte // where queries are built before being copied out
 }
 
 // NewResolver returns a resolver on l configured by cfg, or by
@@ -64,6 +68,11 @@ func NewResolver(l *loop.Loop, cfg *Config) (*Resolver, error) {
 		maxOut:   cfg.MaxOutstanding,
 		rng:      rand.New(rand.NewChaCha8(seed)),
 		rbuf:     make([]byte, MaxPacket),
+		scratch:  make([]byte, 0, 512),
+	}
+	for _, s := range r.servers {
+		sa, family, err := sys.Sockaddr(s)
+		r.addrs = append(r.addrs, serverAddr{sa, family, err})
 	}
 	if r.udpSize == 0 {
 		r.udpSize = DefaultUDPSize
@@ -75,6 +84,14 @@ func NewResolver(l *loop.Loop, cfg *Config) (*Resolver, error) {
 		r.cache = newCache(cfg.CacheSize)
 	}
 	return r, nil
+}
+
+// serverAddr is a server's address in the form socket calls take,
+// converted once; err is set when it cannot be (an unknown zone).
+type serverAddr struct {
+	sa     unix.Sockaddr
+	family int
+	err    error
 }
 
 // Servers returns a copy of the nameserver list.

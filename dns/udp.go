@@ -41,15 +41,15 @@ func (x *exchange) sendUDP(srv int) error {
 // (RFC 5452 §9.2), and the kernel delivers only datagrams whose source is
 // the server's address and port.
 func (x *exchange) openUDP(srv int) error {
-	sa, family, err := sys.Sockaddr(x.r.servers[srv])
+	a := &x.r.addrs[srv]
+	if a.err != nil {
+		return a.err
+	}
+	fd, err := sys.Socket(a.family, unix.SOCK_DGRAM, 0)
 	if err != nil {
 		return err
 	}
-	fd, err := sys.Socket(family, unix.SOCK_DGRAM, 0)
-	if err != nil {
-		return err
-	}
-	if err := unix.Connect(fd, sa); err != nil {
+	if err := unix.Connect(fd, a.sa); err != nil {
 		unix.Close(fd)
 		return err
 	}

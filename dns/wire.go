@@ -34,8 +34,9 @@ const (
 // (RFC 6891 §6.1).
 func buildQuery(dst []byte, id uint16, q dnsmessage.Question, udpSize int) ([]byte, error) {
 	start := len(dst)
+	// No compression: one question has nothing to share, and the map
+	// it needs would cost allocations on every query.
 	b := dnsmessage.NewBuilder(append(dst, 0, 0), dnsmessage.Header{ID: id, RecursionDesired: true})
-	b.EnableCompression()
 	if err := b.StartQuestions(); err != nil {
 		return dst, err
 	}
@@ -86,8 +87,10 @@ func setLength(out []byte, start int) ([]byte, error) {
 // ID, question name, type and class must all match; the name compares
 // case-insensitively). A truncated reply is not parsed beyond its question
 // unless tcp is set. msg is nil for replyIgnore, and for replyTruncated it
-// holds only the header and question.
-func checkReply(buf []byte, id uint16, q *dnsmessage.Question, tcp bool) (verdict, *dnsmessage.Message) {
+// holds only the header and question. Unless full is set, the additional
+// section keeps only its OPT record, with an empty body: lookups need no
+// more, and skipping the rest saves an allocation per record.
+func checkReply(buf []byte, id uint16, q *dnsmessage.Question, tcp, full bool) (verdict, *dnsmessage.Message) {
 	var p dnsmessage.Parser
 	h, err := p.Start(buf)
 	if err != nil || h.ID != id || !h.Response || h.OpCode != 0 {
@@ -104,7 +107,7 @@ func checkReply(buf []byte, id uint16, q *dnsmessage.Question, tcp bool) (verdic
 	if h.Truncated && !tcp {
 		return replyTruncated, msg
 	}
-	if !parseSections(&p, msg) {
+	if !parseSections(&p, msg, full) {
 		return replyIgnore, nil
 	}
 	switch rcode(msg) {
@@ -114,7 +117,7 @@ func checkReply(buf []byte, id uint16, q *dnsmessage.Question, tcp bool) (verdic
 	return replyFailed, msg
 }
 
-func parseSections(p *dnsmessage.Parser, msg *dnsmessage.Message) bool {
+func parseSections(p *dnsmessage.Parser, msg *dnsmessage.Message, full bool) bool {
 	var err error
 	if msg.Answers, err = p.AllAnswers(); err != nil {
 		return false
@@ -122,8 +125,24 @@ func parseSections(p *dnsmessage.Parser, msg *dnsmessage.Message) bool {
 	if msg.Authorities, err = p.AllAuthorities(); err != nil {
 		return false
 	}
-	msg.Additionals, err = p.AllAdditionals()
-	return err == nil
+	if full {
+		msg.Additionals, err = p.AllAdditionals()
+		return err == nil
+	}
+	for {
+		h, err := p.AdditionalHeader()
+		switch {
+		case err == dnsmessage.ErrSectionDone:
+			return true
+		case err != nil:
+			return false
+		case h.Type == dnsmessage.TypeOPT:
+			msg.Additionals = append(msg.Additionals, dnsmessage.Resource{Header: h, Body: &dnsmessage.OPTResource{}})
+		}
+		if err := p.SkipAdditional(); err != nil {
+			return false
+		}
+	}
 }
 
 // rcode returns the response code of msg, extended by its OPT record if it

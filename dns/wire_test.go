@@ -108,7 +108,10 @@ func TestCheckReply(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			in := tt.in[:len(tt.in):len(tt.in)]
-			got, msg := checkReply(in, id, &q, tt.tcp)
+			got, msg := checkReply(in, id, &q, tt.tcp, true)
+			if light, _ := checkReply(in, id, &q, tt.tcp, false); light != got {
+				t.Errorf("light parse verdict %d, full %d", light, got)
+			}
 			if got != tt.want {
 				t.Fatalf("verdict %d, want %d", got, tt.want)
 			}
@@ -155,8 +158,8 @@ func FuzzResponse(f *testing.F) {
 			if id != 0 && len(in) >= 2 {
 				in[0], in[1] = byte(id>>8), byte(id)
 			}
-			for _, tcp := range []bool{false, true} {
-				v, msg := checkReply(in[:len(in):len(in)], 0x4242, &q, tcp)
+			for i, tcp := range []bool{false, true, false} {
+				v, msg := checkReply(in[:len(in):len(in)], 0x4242, &q, tcp, i == 2)
 				if v == replyIgnore {
 					continue
 				}

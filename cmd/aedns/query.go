@@ -57,18 +57,14 @@ func query(l *loop.Loop, o *options) (*result, error) {
 // command line or those of resolv.conf, and the retry ladder of the flags.
 func config(o *options) (*dns.Config, error) {
 	cfg := dns.DefaultConfig()
-	if o.server == "" {
+	if o.server.IsValid() {
+		cfg.Servers = []netip.AddrPort{o.server}
+	} else {
 		sys, err := dns.ReadConfig(dns.ResolvConfPath)
 		if err != nil {
 			return nil, err
 		}
 		cfg.Servers = sys.Servers
-	} else {
-		ap, err := parseServer(o.server)
-		if err != nil {
-			return nil, err
-		}
-		cfg.Servers = []netip.AddrPort{ap}
 	}
 	cfg.Timeouts = make([]time.Duration, o.tries)
 	for i := range cfg.Timeouts {

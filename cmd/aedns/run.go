@@ -22,7 +22,7 @@ type options struct {
 	tries   int
 	tcp     bool
 	reverse bool
-	server  string // "" means resolv.conf
+	server  netip.AddrPort // invalid means the servers of resolv.conf
 	name    string
 	qtype   dnsmessage.Type
 }
@@ -114,7 +114,11 @@ func reorder(args []string) []string {
 // positional takes [@server] name [type].
 func (o *options) positional(args []string) error {
 	if len(args) > 0 && strings.HasPrefix(args[0], "@") {
-		o.server = args[0][1:]
+		ap, err := parseServer(args[0][1:])
+		if err != nil {
+			return err
+		}
+		o.server = ap
 		args = args[1:]
 	}
 	if len(args) == 0 || len(args) > 2 {
