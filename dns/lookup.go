@@ -98,10 +98,10 @@ type lookup struct {
 	accept []dnsmessage.Type
 	qtypes [1]dnsmessage.Type // backs accept when it is just qtype
 	names  []string           // candidates; nil when the name is invalid
-	next   int      // index of the next candidate
-	cand   string   // the current candidate
-	cur    string   // the name being asked: cand or a CNAME target
-	hops   int      // CNAMEs followed for cand
+	next   int                // index of the next candidate
+	cand   string             // the current candidate
+	cur    string             // the name being asked: cand or a CNAME target
+	hops   int                // CNAMEs followed for cand
 	ex     *exchange
 	err    error // the failure to report if no candidate answers
 	errSrv netip.AddrPort
