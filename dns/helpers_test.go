@@ -3,6 +3,7 @@ package dns
 import (
 	"net"
 	"net/netip"
+	"os"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -229,3 +230,5 @@ func ms(list ...int) []time.Duration {
 	}
 	return out
 }
+
+func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o644) }

@@ -126,11 +126,6 @@ func nameIs(n *dnsmessage.Name, s string) bool {
 	return true
 }
 
-// canonical returns n in canonical form (lower case, trailing dot).
-func canonical(n *dnsmessage.Name) string {
-	return asciiLower(n.String())
-}
-
 // ReverseName returns the PTR owner name of ip: "d.c.b.a.in-addr.arpa."
 // for IPv4 (and IPv4-mapped IPv6, as AnyEvent reverse_lookup does),
 // nibbles under "ip6.arpa." for IPv6 (RFC 3596 §2.5).

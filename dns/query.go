@@ -114,7 +114,7 @@ func (x *exchange) begin() {
 	x.timer = r.l.NewTimer(x.onTimeout)
 	x.edns = x.raw == nil && r.udpSize > 512
 	if err := x.pack(); err != nil {
-		x.finish(nil, err)
+		x.finish(nil, &Error{Name: x.name, Err: err})
 		return
 	}
 	x.advance()

@@ -460,3 +460,17 @@ func TestImmediateOutcomes(t *testing.T) {
 		t.Error("Exchange without a question accepted")
 	}
 }
+
+// A raw message that cannot be packed fails with an *Error, after Exchange
+// returned.
+func TestExchangeUnpackable(t *testing.T) {
+	l := newLoop(t)
+	srv := startFake(t, "127.0.0.2", blackHole)
+	r := newResolver(t, l, fastConfig(ms(100), srv.addr))
+	msg := &dnsmessage.Message{Questions: []dnsmessage.Question{question("no-trailing-dot", dnsmessage.TypeA)}}
+	_, err := wait(t, l, func(cb func(*Reply, error)) *Query { return r.Exchange(msg, cb) })
+	var e *Error
+	if !errors.As(err, &e) || srv.count.Load() != 0 {
+		t.Errorf("err = %v, %d queries sent", err, srv.count.Load())
+	}
+}

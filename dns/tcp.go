@@ -99,9 +99,11 @@ func (t *tcpConn) write() {
 // checks ends the attempt: the stream will bring no other.
 func (t *tcpConn) read() {
 	for {
-		dst := t.hdr[t.got:]
+		var dst []byte
 		if t.buf != nil {
 			dst = t.buf[t.got:]
+		} else {
+			dst = t.hdr[t.got:]
 		}
 		n, err := t.w.Read(dst)
 		switch {
