@@ -20,8 +20,8 @@
 //	--tcp           query over TCP
 //	-x              reverse lookup: name is an IP address
 //
-// The exit status is 0 for a NOERROR or NXDOMAIN reply, 1 when no usable
-// reply came, 2 for usage errors.
+// The exit status is 0 for a NOERROR or NXDOMAIN reply (and for -h), 1
+// when no usable reply came, 2 for usage errors.
 package main
 
 import (

@@ -91,6 +91,7 @@ func TestErrors(t *testing.T) {
 		stderr string
 	}{
 		{nil, 2, "expected a name"},
+		{[]string{"-h"}, 0, "usage: aedns"},
 		{[]string{"a", "b", "c"}, 2, "expected a name"},
 		{[]string{"x", "NOPE"}, 2, `unknown type "NOPE"`},
 		{[]string{"@bad", "x"}, 2, "bad server"},
