@@ -10,12 +10,26 @@ import (
 // the end of the test (closing an fd twice is harmless here: EBADF).
 func socketPair(t testing.TB) (int, int) {
 	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK|unix.SOCK_CLOEXEC, 0)
+	fds := rawSocketPair(t)
+	t.Cleanup(func() { unix.Close(fds[0]); unix.Close(fds[1]) })
+	return fds[0], fds[1]
+}
+
+// rawSocketPair makes a non-blocking close-on-exec pair portably (BSD
+// socketpair takes no SOCK_NONBLOCK flag).
+func rawSocketPair(t testing.TB) [2]int {
+	t.Helper()
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { unix.Close(fds[0]); unix.Close(fds[1]) })
-	return fds[0], fds[1]
+	for _, fd := range fds {
+		unix.CloseOnExec(fd)
+		if err := unix.SetNonblock(fd, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return fds
 }
 
 func mustIO(t testing.TB, l *Loop, fd int, ev Events, cb func(Events)) *IO {
@@ -157,10 +171,7 @@ func TestFdReuseWithinOneIteration(t *testing.T) {
 			}
 			watchers[victim].Stop()
 			unix.Close(victim)
-			fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_NONBLOCK, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
+			fds := rawSocketPair(t)
 			t.Cleanup(func() { unix.Close(fds[0]); unix.Close(fds[1]) })
 			if fds[0] != victim {
 				t.Skipf("kernel gave fd %d, not the reused %d", fds[0], victim)
