@@ -137,46 +137,63 @@ func (h *Handle) Wake() {
 	}
 }
 
-// readFiltered reads ciphertext into the loop's scratch buffer, feeds it to
-// the filter, and drives the filter.
+// readFiltered reads ciphertext, feeds it to the filter, and drives the
+// filter, up to handleReadBudget bytes per call.
 func (h *Handle) readFiltered() {
-	fs := h.fs
-	for total := 0; total < handleReadBudget && !fs.fdEOF; {
-		k := h.readSize
-		var buf []byte
-		if h.sh.busy {
-			buf = make([]byte, k)
-		} else {
-			buf = h.sh.scratchFor(k)[:k]
+	for total := 0; total < handleReadBudget && h.fs != nil && !h.fs.fdEOF && !h.destroyed; {
+		n, more := h.readCipher()
+		total += n
+		if !more {
+			break
 		}
-		n, err := unix.Read(h.fd, buf)
-		switch {
-		case err == unix.EINTR:
-			continue
-		case err == unix.EAGAIN:
-			h.w.ClearReady(Read)
-		case err != nil:
-			h.raise(newOpError("read", err), true)
-			return
-		case n == 0:
-			h.stamp(readActivity)
-			fs.fdEOF = true
-			fs.f.FeedEOF()
-		default:
-			h.stamp(readActivity)
-			total += n
-			if err := fs.f.Feed(buf[:n]); err != nil {
-				h.filterFailed(err)
-				return
-			}
-			if n == k {
-				h.readSize = min(2*k, h.maxReadSize)
-			}
-			continue
-		}
-		break
 	}
-	h.driveFilter()
+	if h.fs != nil && !h.destroyed {
+		h.driveFilter()
+	}
+}
+
+// readCipher makes one read(2) into the loop's scratch buffer and feeds
+// the filter, which copies what it keeps; more reports that the fd may hold
+// more data.
+func (h *Handle) readCipher() (n int, more bool) {
+	k := h.readSize
+	var buf []byte
+	if h.sh.busy {
+		buf = make([]byte, k)
+	} else {
+		buf = h.sh.scratchFor(k)[:k]
+	}
+	n, err := unix.Read(h.fd, buf)
+	switch {
+	case err == unix.EINTR:
+		return 0, true
+	case err == unix.EAGAIN:
+		h.w.ClearReady(Read)
+		return 0, false
+	case err != nil:
+		h.raise(newOpError("read", err), true)
+		return 0, false
+	}
+	h.stamp(readActivity)
+	fs := h.fs
+	if n == 0 {
+		fs.fdEOF = true
+		fs.f.FeedEOF()
+		return 0, false
+	}
+	if err := fs.f.Feed(buf[:n]); err != nil {
+		h.filterFailed(err)
+		return n, false
+	}
+	if n == k {
+		h.readSize = min(2*k, h.maxReadSize)
+		return n, true
+	}
+	if readDrained(h.w) {
+		h.w.ClearReady(Read)
+		return n, false
+	}
+	return n, true
 }
 
 // driveFilter polls the filter for events, hands it queued plaintext,

@@ -82,42 +82,52 @@ func (h *Handle) requestDrain() {
 }
 
 // readPlain reads from the fd into the input buffer and drains after each
-// read, up to handleReadBudget bytes per call.
+// read, up to handleReadBudget bytes per call (STYLE B6.7).
 func (h *Handle) readPlain() {
 	h.holdInput = true
 	for total := 0; total < handleReadBudget && h.reading && !h.eof && !h.destroyed; {
-		k := h.readSize
-		n, err := unix.Read(h.fd, h.tail(k))
-		switch {
-		case err == unix.EINTR:
-			continue
-		case err == unix.EAGAIN:
-			h.w.ClearReady(Read)
-		case err != nil:
-			h.raise(newOpError("read", err), true)
-		case n == 0:
-			h.stamp(readActivity)
-			h.eof, h.reading = true, false
-			h.drain()
-		default:
-			h.stamp(readActivity)
-			h.rbuf = h.rbuf[:len(h.rbuf)+n]
-			total += n
-			h.drain()
-			if n == k {
-				h.readSize = min(2*k, h.maxReadSize)
-				continue
-			}
-			if readDrained(h.w) {
-				h.w.ClearReady(Read)
-				break
-			}
-			continue
+		n, more := h.readOnce()
+		total += n
+		if !more {
+			break
 		}
-		break
 	}
 	h.holdInput = false
 	h.settleInput()
+}
+
+// readOnce makes one read(2) into the input and drains; more reports that
+// the fd may hold more data.
+func (h *Handle) readOnce() (n int, more bool) {
+	k := h.readSize
+	n, err := unix.Read(h.fd, h.tail(k))
+	switch {
+	case err == unix.EINTR:
+		return 0, true
+	case err == unix.EAGAIN:
+		h.w.ClearReady(Read)
+		return 0, false
+	case err != nil:
+		h.raise(newOpError("read", err), true)
+		return 0, false
+	}
+	h.stamp(readActivity)
+	if n == 0 {
+		h.eof, h.reading = true, false
+		h.drain()
+		return 0, false
+	}
+	h.rbuf = h.rbuf[:len(h.rbuf)+n]
+	h.drain()
+	if n == k {
+		h.readSize = min(2*k, h.maxReadSize)
+		return n, true
+	}
+	if readDrained(h.w) {
+		h.w.ClearReady(Read)
+		return n, false
+	}
+	return n, true
 }
 
 // readDrained reports whether a short read proved the fd drained, so that

@@ -31,7 +31,7 @@ func hsLoop(t testing.TB) *Loop {
 // close(2), so no fd is closed twice.
 func hsPair(t testing.TB) (int, int) {
 	t.Helper()
-	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	fds, err := unix.Socketpair(unix.AF_UNIX, unix.SOCK_STREAM, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -305,7 +305,7 @@ func TestHandleRejectsDatagramSocket(t *testing.T) {
 func TestHandleWorksOnPipes(t *testing.T) {
 	l := hsLoop(t)
 	var p [2]int
-	if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+	if err := unix.Pipe(p[:]); err != nil {
 		t.Fatal(err)
 	}
 	var lines []string

@@ -1,0 +1,66 @@
+package loop
+
+import (
+	"testing"
+
+	"golang.org/x/sys/unix"
+)
+
+// echoPair sets up a ping-pong over a socketpair on one loop: the server
+// handle echoes what it reads, the client counts what comes back. round
+// sends msg and runs the loop until the echo is in.
+func echoPair(tb testing.TB) (round func()) {
+	l := hsLoop(tb)
+	a, b := hsPair(tb)
+	if err := setNonblockFd(b); err != nil {
+		tb.Fatal(err)
+	}
+	hsHandle(tb, l, a, &HandleOptions{OnRead: func(h *Handle) {
+		buf := h.RBuf()
+		h.Write(buf)
+		h.Consume(len(buf))
+	}})
+	got := 0
+	cli, err := NewHandle(l, b, &HandleOptions{OnRead: func(h *Handle) {
+		got += len(h.RBuf())
+		h.Consume(len(h.RBuf()))
+	}})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(cli.Destroy)
+	msg := []byte("GET / HTTP/1.1\r\nHost: example.org\r\n\r\n")
+	return func() {
+		want := got + len(msg)
+		cli.Write(msg)
+		for got < want {
+			if err := l.RunOnce(true); err != nil {
+				tb.Fatal(err)
+			}
+		}
+	}
+}
+
+// TestHandleEchoAllocs checks PERFORMANCE.md P4: a steady-state echo round
+// trip through two handles allocates nothing.
+func TestHandleEchoAllocs(t *testing.T) {
+	round := echoPair(t)
+	for range 100 {
+		round()
+	}
+	if allocs := testing.AllocsPerRun(1000, round); allocs != 0 {
+		t.Fatalf("%v allocations per echo round trip, want 0", allocs)
+	}
+}
+
+// BenchmarkHandleEcho measures one ping-pong round trip over a socketpair:
+// two writes, two reads and the loop iterations between them.
+func BenchmarkHandleEcho(b *testing.B) {
+	round := echoPair(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		round()
+	}
+}
+
+func setNonblockFd(fd int) error { return unix.SetNonblock(fd, true) }
