@@ -1,0 +1,60 @@
+package measure
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestStatusField(t *testing.T) {
+	status := "Name:\tx\nVmPeak:\t  2048 kB\nVmRSS:\t  1536 kB\nThreads:\t4\n"
+	tests := []struct {
+		name, field string
+		want        int64
+		wantErr     bool
+	}{
+		{"rss", "VmRSS", 1536 * 1024, false},
+		{"peak", "VmPeak", 2048 * 1024, false},
+		{"missing", "VmHWM", 0, true},
+		{"no unit", "Threads", 0, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := StatusField(strings.NewReader(status), tt.field)
+			if (err != nil) != tt.wantErr || got != tt.want {
+				t.Fatalf("StatusField(%s) = %d, %v; want %d, error %v", tt.field, got, err, tt.want, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestSelfFigures(t *testing.T) {
+	rss, err := RSS()
+	if err != nil || rss <= 0 {
+		t.Fatalf("RSS = %d, %v", rss, err)
+	}
+	u, err := SelfUsage()
+	if err != nil || u.Total() <= 0 {
+		t.Fatalf("SelfUsage = %+v, %v", u, err)
+	}
+	if h := CollectedHeap(); h.HeapInuse == 0 || h.Goroutines < 1 {
+		t.Fatalf("CollectedHeap = %+v", h)
+	}
+}
+
+func TestRaiseNoFileKeepsHigherLimit(t *testing.T) {
+	got, err := RaiseNoFile(16)
+	if err != nil || got < 16 {
+		t.Fatalf("RaiseNoFile(16) = %d, %v", got, err)
+	}
+}
+
+func TestSelfSyscallsCountsReads(t *testing.T) {
+	before, err := SelfSyscalls()
+	if err != nil {
+		t.Skip("no /proc/self/io:", err)
+	}
+	after, err := SelfSyscalls() // reading the file is itself a read(2)
+	if err != nil || after.Reads <= before.Reads {
+		t.Fatalf("SelfSyscalls: %+v then %+v, %v", before, after, err)
+	}
+}
