@@ -1,0 +1,230 @@
+package httpc
+
+import (
+	"strings"
+	"time"
+)
+
+// callState is where a Call is in its life.
+type callState uint8
+
+const (
+	callNew      callState = iota
+	callQueued             // waiting for a host slot
+	callActive             // holding a slot, using or making a connection
+	callDone               // the callback ran (or is running)
+	callCanceled           // Cancel ran; no callback will
+)
+
+// Call is one request in flight; its only use for the caller is
+// [Call.Cancel], AnyEvent::HTTP's cancellation guard. Ignoring it lets the
+// request run to completion.
+type Call struct {
+	cl     *Client
+	method string // upper-cased
+	url    string
+	t      target
+	opts   Options
+	cb     DoneFunc
+	resp   Response
+
+	recurse    int
+	persistent bool
+	keepalive  bool
+	timeout    time.Duration
+	state      callState
+	hs         *hostSlots // the host whose slot (or queue) the call is in
+	c          *conn      // the connection, while active
+}
+
+// Request starts an HTTP request: AnyEvent::HTTP's http_request. method is
+// upper-cased; opts may be nil. cb runs exactly once, on the loop and never
+// before Request returns, unless the returned Call is cancelled first. An
+// early error (bad URL, negative Recurse) is delivered through l.Defer.
+func (cl *Client) Request(method, url string, opts *Options, cb DoneFunc) *Call {
+	call := &Call{cl: cl, method: strings.ToUpper(method), url: url, cb: cb}
+	if opts != nil {
+		call.opts = *opts
+	}
+	call.resp.URL = url
+	call.recurse = cl.maxRecurse()
+	if call.opts.Recurse != nil {
+		call.recurse = *call.opts.Recurse
+	}
+	call.timeout = cl.timeout()
+	if call.opts.Timeout > 0 {
+		call.timeout = call.opts.Timeout
+	}
+	if call.recurse < 0 {
+		call.early(newError(PhaseResolve, "redirect", url, ErrTooManyRedirects, kindLocal))
+		return call
+	}
+	t, err := parseTarget(url)
+	if err != nil {
+		call.early(newError(PhaseResolve, "url", url, err, kindLocal))
+		return call
+	}
+	call.t = t
+	call.persistent = idempotent(call.method)
+	if call.opts.Persistent != nil {
+		call.persistent = *call.opts.Persistent
+	}
+	call.keepalive = call.opts.KeepAlive == nil || *call.opts.KeepAlive
+	cl.acquire(call)
+	return call
+}
+
+// Get is Request("GET", url, opts, cb).
+func (cl *Client) Get(url string, opts *Options, cb DoneFunc) *Call {
+	return cl.Request("GET", url, opts, cb)
+}
+
+// Head is Request("HEAD", url, opts, cb).
+func (cl *Client) Head(url string, opts *Options, cb DoneFunc) *Call {
+	return cl.Request("HEAD", url, opts, cb)
+}
+
+// Post is Request("POST", url, opts, cb) with body as Options.Body.
+func (cl *Client) Post(url string, body []byte, opts *Options, cb DoneFunc) *Call {
+	var o Options
+	if opts != nil {
+		o = *opts
+	}
+	if body == nil {
+		body = []byte{}
+	}
+	o.Body = body
+	return cl.Request("POST", url, &o, cb)
+}
+
+// Cancel cancels the request: its connection (if any) is closed and not
+// pooled, its connection attempt aborted, its slot released, and its
+// callback never runs after Cancel returns. Cancelling a finished request
+// does nothing.
+func (call *Call) Cancel() {
+	switch call.state {
+	case callDone, callCanceled:
+		return
+	case callQueued:
+		call.state = callCanceled
+		call.cl.dequeue(call)
+		return
+	}
+	prev := call.state
+	call.state = callCanceled
+	if c := call.c; c != nil {
+		call.c = nil
+		c.close()
+	}
+	if prev == callActive {
+		call.cl.release(call)
+	}
+}
+
+// early delivers an error found inside Request through Defer (STYLE B6.2).
+func (call *Call) early(err *Error) {
+	call.state = callActive
+	call.resp.fail(err, false)
+	call.cl.l.Defer(func() {
+		if call.state == callActive {
+			call.state = callDone
+			call.cb(nil, &call.resp)
+		}
+	})
+}
+
+// start runs once a slot is granted: reuse a pooled connection when the
+// request is persistent, else make a new one (spec §5.4).
+func (call *Call) start() {
+	if call.persistent {
+		if c := call.cl.takeIdle(call.poolKey()); c != nil {
+			c.reuse(call)
+			return
+		}
+	}
+	newConn(call.cl, call)
+}
+
+// poolKey is the pool key of spec §5.3.
+func (call *Call) poolKey() poolKey {
+	return poolKey{call.t.scheme, call.t.connHost, call.t.port, call.opts.SessionID}
+}
+
+// complete ends the request with the finish path of spec §11: the
+// connection has already been pooled or closed by the conn; release the
+// slot, apply err (keeping the original status), store cookies, call back.
+func (call *Call) complete(body []byte, err *Error) {
+	call.c = nil
+	call.cl.release(call)
+	if err != nil {
+		call.resp.fail(err, true)
+		body = nil
+	}
+	call.storeCookies()
+	call.deliver(body)
+}
+
+// failConn ends the request with the connection-error path of spec §12.2:
+// no response headers, no original status, no cookies.
+func (call *Call) failConn(err *Error) {
+	call.c = nil
+	call.cl.release(call)
+	r := &call.resp
+	r.head, r.hdr, r.override = nil, nil, nil
+	r.OrigStatus, r.OrigReason = 0, ""
+	r.fail(err, false)
+	call.deliver(nil)
+}
+
+func (call *Call) deliver(body []byte) {
+	if call.state == callCanceled {
+		return
+	}
+	call.state = callDone
+	call.cb(body, &call.resp)
+}
+
+// retry restarts an idempotent request whose reused connection was closed
+// before any response byte (spec §5.6): recurse-1, not persistent.
+func (call *Call) retry() {
+	call.c = nil
+	call.cl.release(call)
+	if call.state == callCanceled {
+		return
+	}
+	call.recurse--
+	call.persistent = false
+	call.resp = Response{URL: call.url}
+	if call.recurse < 0 {
+		call.resp.fail(newError(PhaseHeader, "retry", call.url, ErrTooManyRedirects, kindLocal), false)
+		call.deliver(nil)
+		return
+	}
+	call.state = callNew
+	call.cl.acquire(call)
+}
+
+func (call *Call) storeCookies() {
+	jar := call.opts.CookieJar
+	if jar == nil || call.resp.head == nil {
+		return
+	}
+	h := call.resp.Header()
+	if sc, ok := h["set-cookie"]; ok {
+		jar.SetCookie(sc, call.t.connHost, call.t.path, h["date"], time.Now())
+	}
+}
+
+// idempotentMethods is AnyEvent::HTTP's set (spec §5.5).
+var idempotentMethods = map[string]bool{}
+
+func init() {
+	for _, m := range strings.Fields(`DELETE GET HEAD OPTIONS PUT TRACE ACL BASELINE-CONTROL BIND
+		CHECKIN CHECKOUT COPY LABEL LINK MERGE MKACTIVITY MKCALENDAR MKCOL MKREDIRECTREF MKWORKSPACE
+		MOVE ORDERPATCH PROPFIND PROPPATCH REBIND REPORT SEARCH UNBIND UNCHECKOUT UNLINK UNLOCK
+		UPDATE UPDATEREDIRECTREF VERSION-CONTROL`) {
+		idempotentMethods[m] = true
+	}
+}
+
+func idempotent(method string) bool { return idempotentMethods[method] }

@@ -1,0 +1,294 @@
+package httpc
+
+import (
+	"errors"
+	"syscall"
+	"time"
+
+	"github.com/anyevent-go/anyevent/loop"
+)
+
+// Body framings, decided once when the head is complete (spec §10.1).
+const (
+	bodyNone       uint8 = iota // no body: HEAD, 1xx, 204, 205, 304, length 0
+	bodyFixed                   // Content-Length
+	bodyChunked                 // Transfer-Encoding: chunked
+	bodyUntilClose              // neither: read until end-of-file
+)
+
+// conn is one TCP connection and the request it serves; see phase.go for
+// its theory of operation.
+type conn struct {
+	cl    *Client
+	h     *loop.Handle
+	call  *Call // the request served; nil while pooled or closed
+	phase Phase
+	key   poolKey
+
+	attempt  Canceler // the connection attempt while connecting
+	reused   bool     // taken from the pool for the current request
+	sawBytes bool     // a byte of the current response arrived
+	closed   bool
+
+	// response state of the current request
+	framing uint8
+	remain  int64 // Content-Length bytes still expected
+	got     int64 // body bytes received
+	body    []byte
+	cs      chunkScanner
+	hi      headInfo
+
+	wbuf     []byte // request head scratch, reused
+	nextIdle *conn  // next (older) idle connection of the same pool key
+}
+
+// newConn makes a connection for call: resolve and connect through the
+// request's connector.
+func newConn(cl *Client, call *Call) {
+	c := &conn{cl: cl, call: call, phase: PhaseResolve, key: call.poolKey()}
+	call.c = c
+	connect := call.opts.TCPConnect
+	if connect == nil {
+		connect = cl.defaultConnect(c)
+	} else {
+		c.enter(PhaseConnect)
+	}
+	prepare := call.opts.OnPrepare
+	if prepare == nil {
+		d := call.timeout
+		prepare = func(int) time.Duration { return d }
+	}
+	c.attempt = connect(cl.l, call.t.connHost, call.t.portNum, prepare, c.onConnected)
+}
+
+// enter is the only place that changes c.phase: it checks the transition
+// table and starts a fresh inactivity period (spec §5.8).
+func (c *conn) enter(next Phase) bool {
+	if !legal(c.phase, next) {
+		if c.call != nil {
+			c.failConn(errIllegalPhase)
+		}
+		return false
+	}
+	c.phase = next
+	if c.h != nil {
+		c.h.TimeoutReset()
+	}
+	return true
+}
+
+// onConnected receives the connector's outcome.
+func (c *conn) onConnected(fd int, err error) {
+	c.attempt = nil
+	if c.closed || c.call == nil {
+		if fd >= 0 {
+			syscall.Close(fd)
+		}
+		return
+	}
+	if c.phase == PhaseResolve {
+		c.enter(PhaseConnect)
+	}
+	if err != nil {
+		c.failConn(err)
+		return
+	}
+	h, err := loop.NewHandle(c.cl.l, fd, c.handleOptions())
+	if err != nil {
+		syscall.Close(fd)
+		c.failConn(err)
+		return
+	}
+	c.h = h
+	c.writeRequest()
+}
+
+func (c *conn) handleOptions() *loop.HandleOptions {
+	var o loop.HandleOptions
+	if p := c.call.opts.HandleParams; p != nil {
+		o = *p
+	}
+	o.OnRead, o.OnEOF, o.OnError, o.OnDrain, o.OnStartTLS = c.onRead, c.onEOF, c.onError, nil, nil
+	o.Timeout, o.RTimeout, o.WTimeout = c.call.timeout, 0, 0
+	o.OnTimeout, o.OnRTimeout, o.OnWTimeout = nil, nil, nil
+	return &o
+}
+
+// reuse serves call on a connection taken from the pool (spec §5.4).
+func (c *conn) reuse(call *Call) {
+	c.call, c.reused = call, true
+	call.c = c
+	c.h.SetTimeout(call.timeout)
+	c.writeRequest()
+}
+
+// writeRequest writes the request head and body, then waits for the head.
+func (c *conn) writeRequest() {
+	if !c.enter(PhaseWrite) {
+		return
+	}
+	call := c.call
+	c.sawBytes, c.got, c.body, c.framing = false, 0, nil, bodyNone
+	c.wbuf = appendRequest(c.wbuf[:0], call, c.cl.userAgent())
+	if b := call.opts.Body; len(b) > 0 && len(b) <= 16<<10 {
+		c.wbuf = append(c.wbuf, b...)
+	} else if len(b) > 0 {
+		c.h.Write(c.wbuf)
+		c.wbuf = c.wbuf[:0]
+	}
+	if len(c.wbuf) > 0 {
+		c.h.Write(c.wbuf)
+	}
+	if b := call.opts.Body; len(b) > 16<<10 {
+		c.h.Write(b)
+	}
+	if cap(c.wbuf) > 16<<10 {
+		c.wbuf = nil
+	}
+	c.enter(PhaseHeader)
+}
+
+// onRead is the handle's reader for the whole life of the connection.
+func (c *conn) onRead(h *loop.Handle) {
+	switch c.phase {
+	case PhaseHeader:
+		c.readHead(h)
+	case PhaseBody:
+		c.readBody(h)
+	case PhaseDone:
+		c.cl.dropIdle(c) // unsolicited bytes on an idle connection
+	}
+}
+
+// onEOF handles a clean end-of-file with nothing left unread.
+func (c *conn) onEOF(h *loop.Handle) {
+	switch c.phase {
+	case PhaseDone:
+		c.cl.dropIdle(c)
+	case PhaseHeader, PhaseWrite:
+		if c.reused && !c.sawBytes && idempotent(c.call.method) {
+			c.close()
+			c.call.retry()
+			return
+		}
+		c.failConn(errBrokenPipe)
+	case PhaseBody:
+		c.bodyEOF()
+	}
+}
+
+// onError handles read, write and timeout errors of the handle.
+func (c *conn) onError(h *loop.Handle, fatal bool, err error) {
+	switch c.phase {
+	case PhaseDone:
+		c.cl.dropIdle(c)
+	case PhaseBody:
+		if c.framing == bodyUntilClose {
+			if errors.Is(err, syscall.EPIPE) {
+				c.finish(true, nil)
+				return
+			}
+			c.finishErr(newError(PhaseBody, opOf(err), c.call.url, err, kindIO))
+			return
+		}
+		c.failConn(err)
+	default:
+		if c.call != nil {
+			c.failConn(err)
+		}
+	}
+}
+
+func opOf(err error) string {
+	var oe *loop.OpError
+	if errors.As(err, &oe) {
+		return oe.Op
+	}
+	return "read"
+}
+
+// failConn ends the request through the connection-error path.
+func (c *conn) failConn(err error) {
+	call := c.call
+	if call == nil {
+		return
+	}
+	e, ok := err.(*Error)
+	if !ok {
+		kind := kindIO
+		if errors.Is(err, errInvalidResp) || errors.Is(err, errGarbledHeaders) || errors.Is(err, errHeadTooLarge) {
+			kind = kindLocal
+		}
+		e = newError(c.phase, opOf(err), call.url, err, kind)
+	}
+	c.close()
+	call.failConn(e)
+}
+
+// finish ends the request through the finish path (spec §11): pool or
+// close the connection, then complete the call with the body.
+func (c *conn) finish(reusable bool, err *Error) {
+	call := c.call
+	body := c.body
+	if body == nil {
+		body = []byte{}
+	}
+	c.release(reusable && err == nil && call.persistent && c.keepAlive())
+	call.complete(body, err)
+}
+
+// finishErr finishes with an error after the head (597 or 598).
+func (c *conn) finishErr(err *Error) { c.finish(false, err) }
+
+// release detaches the call and pools the connection, or closes it.
+func (c *conn) release(pool bool) {
+	c.call.c = nil
+	c.call = nil
+	c.body = nil
+	if !pool || c.h == nil || len(c.h.RBuf()) > 0 {
+		c.close()
+		return
+	}
+	c.reused = false
+	c.enter(PhaseDone)
+	c.cl.storeIdle(c)
+}
+
+// keepAlive applies the rule of spec §5.7 to the response head.
+func (c *conn) keepAlive() bool {
+	if versionBelow11(c.call.resp.HTTPVersion) {
+		return c.hi.connKA
+	}
+	return !c.hi.connClose
+}
+
+func versionBelow11(v string) bool {
+	major, minor, i := 0, 0, 0
+	for ; i < len(v) && v[i] != '.'; i++ {
+		major = major*10 + int(v[i]-'0')
+		if major > 9 {
+			return false
+		}
+	}
+	if i < len(v) {
+		minor = atoiSat(v[i+1:])
+	}
+	return major < 1 || (major == 1 && minor < 1)
+}
+
+// close closes the connection (or aborts its attempt); the call, if any,
+// is not told.
+func (c *conn) close() {
+	if c.closed {
+		return
+	}
+	c.closed = true
+	if c.attempt != nil {
+		c.attempt.Cancel()
+		c.attempt = nil
+	}
+	if c.h != nil {
+		c.h.Destroy()
+		c.h = nil
+	}
+}

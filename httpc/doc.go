@@ -1,0 +1,70 @@
+// Package httpc is AnyEvent::HTTP for Go: a non-blocking HTTP/1.1 client
+// that runs on a [loop.Loop], with persistent connections, per-host
+// connection limits, streaming callbacks and AnyEvent's 595–599 errors.
+//
+// # Model
+//
+// A [Client] is bound to one loop; its methods and every callback run on
+// the loop's goroutine, and no goroutine is started per request or per
+// connection. [Client.Request] (and Get, Head, Post) returns a [*Call] at
+// once; the [DoneFunc] runs later, exactly once, with the body (nil on
+// error) and a [*Response], unless [Call.Cancel] ran first. Even errors
+// found inside Request (a bad URL, a negative redirect budget) are
+// delivered through l.Defer, never before Request returns (AnyEvent calls
+// back synchronously there; this is a deliberate difference).
+//
+// # Request lifecycle
+//
+//  1. Slot. Each request asks for one of MaxPerHost slots of its host name
+//     (not port or scheme); requests beyond that wait in a FIFO queue.
+//  2. Connection. A persistent request (by default: an idempotent method)
+//     takes the newest idle pooled connection with the same scheme, host,
+//     port and SessionID; otherwise the host is resolved and its addresses
+//     are connected one after the other.
+//  3. Phases. The connection steps through PhaseResolve → PhaseConnect →
+//     (PhaseProxy → PhaseTLS, later) → PhaseWrite → PhaseHeader →
+//     PhaseBody → PhaseDone; a pooled connection enters at PhaseWrite.
+//     Each phase starts a fresh inactivity period of Options.Timeout: the
+//     timeout is reset by any I/O and there is no overall deadline.
+//  4. Head. 100 Continue is skipped; any other 1xx, 204, 205, 304 and HEAD
+//     responses have no body. OnHeader may Abort (598).
+//  5. Body. Content-Length, chunked, or until end-of-file; OnBody may take
+//     the pieces instead of the DoneFunc, WantBodyHandle takes the whole
+//     connection.
+//  6. Done. The connection is pooled when the request was persistent, the
+//     body was read completely with nothing left over, and the server
+//     agreed to keep it (HTTP/1.0: "keep-alive"; later versions: no
+//     "close"); otherwise it is closed. Then the slot is released (which
+//     may start a queued request at once) and the DoneFunc runs.
+//
+// An idempotent request whose reused connection is closed by the server
+// before any response byte arrives is retried once on a new connection,
+// with Connection: close and one less redirect budget.
+//
+// # Errors
+//
+// A failed request's Response has Err set to an [*Error], whose
+// [Error.Status] gives AnyEvent's code and [Error.Reason] its text; the
+// Response's Status and Reason are these views:
+//
+//	595  resolve, connect (and proxy): "Connection refused",
+//	     "No such device or address", "Connection timed out"
+//	596  TLS, writing the request, reading the head: "Broken pipe",
+//	     "Connection reset by peer", "Connection timed out"
+//	597  reading the body: "Broken pipe", "Unexpected end-of-file",
+//	     "Garbled chunked transfer encoding"
+//	598  OnHeader or OnBody returned Abort
+//	599  local: "Unparsable URL", "Only http and https URL schemes
+//	     supported", "Too many redirections", "Invalid server response",
+//	     "Garbled response headers"
+//
+// Errno texts are glibc's wording, as Perl prints them.
+//
+// # Buffers
+//
+// Heads and bodies are parsed in the connection's read buffer. The body
+// given to the DoneFunc and the Response's raw header lines share one
+// allocation; the header map is built only when [Response.Header] or
+// [Response.Get] is first called. Pieces given to OnBody are views valid
+// only until OnBody returns.
+package httpc

@@ -1,0 +1,119 @@
+package httpc
+
+import (
+	"time"
+
+	"github.com/anyevent-go/anyevent/cookie"
+	"github.com/anyevent-go/anyevent/loop"
+)
+
+// Action is what OnHeader and OnBody return to steer the request
+// (AnyEvent: a true or false return value).
+type Action uint8
+
+const (
+	// Continue lets the request go on.
+	Continue Action = iota
+	// Abort closes the connection and finishes the request with 598.
+	Abort
+)
+
+// DoneFunc is the completion callback: body is the response body (nil on
+// any error, empty when OnBody consumed it or a handle was handed over)
+// and r the response, never nil. It runs exactly once per request that was
+// not cancelled, on the loop, never before Request returns.
+type DoneFunc func(body []byte, r *Response)
+
+// HeaderFunc is Options.OnHeader: it sees the response once its head is
+// parsed (not for redirect hops, not on errors before the head).
+type HeaderFunc func(r *Response) Action
+
+// BodyFunc is Options.OnBody: it gets the body piece by piece. chunk is a
+// view into the connection's read buffer, valid only until the callback
+// returns (STYLE B7.2).
+type BodyFunc func(chunk []byte, r *Response) Action
+
+// PrepareFunc is Options.OnPrepare: it gets the fresh, unconnected socket
+// of each connection attempt and returns that attempt's connect timeout
+// (0 means the system's).
+type PrepareFunc func(fd int) time.Duration
+
+// Canceler stops a connection attempt; after Cancel returns, its callback
+// never runs and its socket is closed.
+type Canceler interface{ Cancel() }
+
+// ConnectFunc is Options.TCPConnect, AnyEvent's tcp_connect contract
+// (spec §15.1): connect to host (a name or IP literal, without brackets)
+// and port, call prepare with each fresh socket before connecting, and call
+// cb exactly once, on the loop and never before returning, with a
+// connected non-blocking fd that cb then owns, or -1 and an error whose
+// errno (if any) gives the Reason.
+type ConnectFunc func(l *loop.Loop, host string, port int, prepare PrepareFunc, cb func(fd int, err error)) Canceler
+
+// HeaderField is one request header of Options.Headers. Names are
+// case-insensitive; Suppress removes a header the client would add by
+// default (AnyEvent: a header whose value is undef).
+type HeaderField struct {
+	Name, Value string
+	Suppress    bool
+}
+
+// Options are the per-request parameters of spec §2; the zero value (or a
+// nil *Options) gives AnyEvent's defaults. Request copies the struct, but
+// not the slices and the jar it points to: leave those alone until the
+// request is done.
+type Options struct {
+	// Recurse is the redirect budget; nil means Client.MaxRecurse. A
+	// negative value fails at once with 599 "Too many redirections".
+	Recurse *int
+	// Headers are extra request headers. Later fields win over earlier
+	// ones with the same name.
+	Headers []HeaderField
+	// Timeout is the inactivity timeout of each phase and the connect
+	// timeout of each address; 0 means Client.Timeout.
+	Timeout time.Duration
+	// Body is sent after the head. A nil Body sends no Content-Length
+	// except for GET with a user value; an empty non-nil Body sends
+	// "Content-Length: 0" (AnyEvent body => "").
+	Body []byte
+	// CookieJar, if set, supplies the Cookie header and stores the
+	// Set-Cookie headers of every response that got a head.
+	CookieJar *cookie.Jar
+	// SessionID separates pools: connections are only reused by requests
+	// with the same SessionID.
+	SessionID string
+	// OnPrepare replaces the default prepare callback, which returns the
+	// request's Timeout as the connect timeout.
+	OnPrepare PrepareFunc
+	// TCPConnect replaces the default connector (resolve, then connect
+	// address by address).
+	TCPConnect ConnectFunc
+	// OnHeader is called once the head is parsed; Abort finishes with 598.
+	OnHeader HeaderFunc
+	// OnBody receives the body instead of the completion callback; Abort
+	// finishes with 598.
+	OnBody BodyFunc
+	// WantBodyHandle hands the connection to the completion callback as
+	// Response.Handle once the head is parsed, for responses with a body.
+	// The handle's inactivity timeout is disarmed and its callbacks are
+	// cleared; its read buffer may already hold the start of the body,
+	// which is still transfer-encoded.
+	WantBodyHandle bool
+	// Persistent says whether pooled connections may serve this request
+	// and whether its connection may be pooled after it; nil means "the
+	// method is idempotent" (spec §5.5).
+	Persistent *bool
+	// KeepAlive adds the keep-alive token to the Connection header of a
+	// persistent request; nil means true (no proxy support yet).
+	KeepAlive *bool
+	// HandleParams tunes every loop.Handle made for the request (read
+	// sizes, buffer limits, NoDelay, KeepAlive, Autocork). Its callbacks
+	// and timeouts are ignored: the client sets its own.
+	HandleParams *loop.HandleOptions
+}
+
+// Bool returns a pointer to b, for Options.Persistent and KeepAlive.
+func Bool(b bool) *bool { return &b }
+
+// Int returns a pointer to n, for Options.Recurse.
+func Int(n int) *int { return &n }

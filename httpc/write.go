@@ -1,0 +1,123 @@
+package httpc
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// appendRequest appends call's request head (and a small body) to dst in
+// the wire format of spec §4.4: request line, then Host, the user's
+// headers, Cookie, Referer, User-agent, Content-length, Connection, Te
+// (a deterministic order; AnyEvent's is hash order). Header names are sent
+// lower-cased with the first letter upper-cased, as AnyEvent does.
+func appendRequest(dst []byte, call *Call, ua string) []byte {
+	t := &call.t
+	dst = append(dst, call.method...)
+	dst = append(dst, ' ')
+	dst = append(dst, t.path...)
+	dst = append(dst, " HTTP/1.1\r\n"...)
+	hs := call.opts.Headers
+	if userIndex(hs, "host") < 0 {
+		dst = append(dst, "Host: "...)
+		dst = append(dst, t.host...)
+		if t.explicit {
+			dst = append(append(dst, ':'), t.port...)
+		}
+		dst = append(dst, "\r\n"...)
+	}
+	cookies := call.cookieHeader()
+	for i, f := range hs {
+		if userIndex(hs, f.Name) != i || f.Suppress || skipUser(f.Name, call, cookies != "") {
+			continue
+		}
+		dst = appendField(dst, f.Name, f.Value)
+	}
+	if cookies != "" {
+		dst = appendField(dst, "cookie", cookies)
+	}
+	if userIndex(hs, "referer") < 0 {
+		dst = append(dst, "Referer: "...)
+		dst = append(append(append(dst, t.scheme...), "://"...), t.authority...)
+		dst = append(append(dst, t.path...), "\r\n"...)
+	}
+	if userIndex(hs, "user-agent") < 0 {
+		dst = appendField(dst, "user-agent", ua)
+	}
+	if call.setsLength() && call.opts.Body != nil {
+		dst = append(dst, "Content-length: "...)
+		dst = strconv.AppendInt(dst, int64(len(call.opts.Body)), 10)
+		dst = append(dst, "\r\n"...)
+	}
+	dst = appendField(dst, "connection", call.connectionValue())
+	if userIndex(hs, "te") < 0 {
+		dst = append(dst, "Te: trailers\r\n"...)
+	}
+	return append(dst, "\r\n"...)
+}
+
+// userIndex returns the index of the last user header named name
+// (case-insensitively), or -1. Later fields win (AnyEvent: hash keys).
+func userIndex(hs []HeaderField, name string) int {
+	for i := len(hs) - 1; i >= 0; i-- {
+		if strings.EqualFold(hs[i].Name, name) {
+			return i
+		}
+	}
+	return -1
+}
+
+// skipUser reports user headers the client overrides: Connection always,
+// Content-length when it sets the length, Cookie when the jar has some.
+func skipUser(name string, call *Call, jarCookies bool) bool {
+	switch {
+	case strings.EqualFold(name, "connection"):
+		return true
+	case strings.EqualFold(name, "content-length"):
+		return call.setsLength()
+	case strings.EqualFold(name, "cookie"):
+		return jarCookies
+	}
+	return false
+}
+
+// setsLength reports whether Content-length is the body's length (spec
+// §4.3 step 5): the body is non-empty or the method is not GET.
+func (call *Call) setsLength() bool {
+	return len(call.opts.Body) > 0 || call.method != "GET"
+}
+
+func (call *Call) connectionValue() string {
+	switch {
+	case !call.persistent:
+		return "close, Te"
+	case call.keepalive:
+		return "keep-alive, Te"
+	}
+	return "Te"
+}
+
+func (call *Call) cookieHeader() string {
+	if call.opts.CookieJar == nil {
+		return ""
+	}
+	return call.opts.CookieJar.Header(call.t.scheme, call.t.connHost, call.t.path, time.Now())
+}
+
+// appendField appends "Name: value\r\n" with the name lower-cased and its
+// first letter upper-cased.
+func appendField(dst []byte, name, value string) []byte {
+	for i := 0; i < len(name); i++ {
+		b := name[i]
+		if b >= 'A' && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if i == 0 && b >= 'a' && b <= 'z' {
+			b -= 'a' - 'A'
+		}
+		dst = append(dst, b)
+	}
+	dst = append(dst, ": "...)
+	dst = append(dst, value...)
+	return append(dst, "\r\n"...)
+}
