@@ -85,6 +85,7 @@ type HandleOptions struct {
 	OnEOF HandleFunc
 	// OnRead is the default reader: it runs when data is buffered and the
 	// read queue is empty, and works on [Handle.RBuf] and [Handle.Consume].
+	// The data is a view valid only until OnRead returns.
 	OnRead HandleFunc
 	// OnDrain is called when the queued output shrinks to LowWaterMark
 	// bytes or fewer after a write, and once soon after it is set while
@@ -132,8 +133,9 @@ type HandleOptions struct {
 // It reads only while something wants data, queues readers, writes with an
 // optimistic write(2) and a writev-flushed queue, watches inactivity, and
 // can run its bytes through a [Filter] such as a TLS engine. A Handle
-// belongs to its loop's goroutine, except [Handle.Wake]. Every method of a
-// destroyed handle is a no-op.
+// belongs to its loop's goroutine, except [Handle.Wake]. No method calls
+// back before it returns, and every method of a destroyed handle is a
+// no-op.
 type Handle struct {
 	l  *Loop
 	sh *handleShared // the loop's scratch buffer and write-chunk pool
@@ -197,8 +199,9 @@ const (
 var errNotStream = errors.New("loop: only stream sockets are supported by Handle")
 
 // NewHandle makes a handle of l over fd, an open stream socket, pipe or
-// terminal, which it sets non-blocking and closes when it is destroyed.
-// opts may be nil. No callback runs before NewHandle returns.
+// terminal, which it sets non-blocking and closes when it is destroyed; on
+// error the fd stays the caller's. opts may be nil. No callback runs before
+// NewHandle returns.
 func NewHandle(l *Loop, fd int, opts *HandleOptions) (*Handle, error) {
 	if opts == nil {
 		opts = &HandleOptions{}
@@ -477,7 +480,11 @@ func (h *Handle) onIO(ev Events) {
 }
 
 // updateInterest derives the watcher's interest from the handle's state.
+// A destroyed handle's watcher is stopped or lingering, and left alone.
 func (h *Handle) updateInterest() {
+	if h.destroyed {
+		return
+	}
 	var ev Events
 	if h.wantsRead() {
 		ev |= Read

@@ -199,20 +199,8 @@ func (h *Handle) readCipher() (n int, more bool) {
 // driveFilter polls the filter for events, hands it queued plaintext,
 // writes its output and runs the readers on what it decrypted.
 func (h *Handle) driveFilter() {
-	fs := h.fs
-	if !h.pollFilter(fs) {
+	if !h.pollFilter(h.fs) {
 		return
-	}
-	for fs.up && fs.pq.n > 0 {
-		n, err := fs.f.Write(fs.pq.front())
-		if err != nil {
-			h.raise(tlsError(err), true)
-			return
-		}
-		if n == 0 {
-			break
-		}
-		fs.pq.advance(h.sh, n)
 	}
 	if !h.wblocked {
 		h.flushFromLoop()
@@ -325,6 +313,10 @@ func (h *Handle) writeFiltered(p []byte, owned bool) {
 	}
 	if len(p) > 0 {
 		fs.pq.push(h.sh, p, owned)
+		if err := h.pumpPlain(); err != nil {
+			h.failLater(err)
+			return
+		}
 	}
 	wrote := 0
 	if h.canWriteNow() {
@@ -336,6 +328,23 @@ func (h *Handle) writeFiltered(p []byte, owned bool) {
 		wrote = n
 	}
 	h.afterWrite(wrote, false)
+}
+
+// pumpPlain hands queued plaintext to the filter once its handshake is
+// done, as much as it takes.
+func (h *Handle) pumpPlain() error {
+	fs := h.fs
+	for fs.up && fs.pq.n > 0 {
+		n, err := fs.f.Write(fs.pq.front())
+		if err != nil {
+			return tlsError(err)
+		}
+		if n == 0 {
+			break
+		}
+		fs.pq.advance(h.sh, n)
+	}
+	return nil
 }
 
 // writeOutgoing writes the filter's output until the socket is full.

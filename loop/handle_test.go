@@ -430,3 +430,45 @@ func TestHandleIdleMemory(t *testing.T) {
 		h.Destroy()
 	}
 }
+
+// Every method of a destroyed handle is a no-op.
+func TestHandleMethodsAfterDestroyAreNoOps(t *testing.T) {
+	l := hsLoop(t)
+	a, b := hsPair(t)
+	called := false
+	cb := func(*Handle) { called = true }
+	h := hsHandle(t, l, a, nil)
+	h.Destroy()
+	h.Write([]byte("x"))
+	h.WriteOwned([]byte("x"))
+	h.PushRead(ReadChunk(1, func(*Handle, []byte) { called = true }))
+	h.UnshiftRead(ReadChunk(1, func(*Handle, []byte) { called = true }))
+	h.SetOnRead(cb)
+	h.SetOnEOF(cb)
+	h.SetOnDrain(cb)
+	h.SetOnError(func(*Handle, bool, error) { called = true })
+	h.SetOnStartTLS(func(*Handle, bool, error) { called = true })
+	h.SetTimeout(time.Millisecond)
+	h.SetRTimeout(time.Millisecond)
+	h.SetWTimeout(time.Millisecond)
+	h.SetOnTimeout(cb)
+	h.TimeoutReset()
+	h.Consume(1)
+	h.Shutdown()
+	h.SetRBufMax(1)
+	h.SetWBufMax(1)
+	h.SetLowWaterMark(1)
+	h.SetAutocork(true)
+	if err := h.SetNoDelay(true); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.StartTLS(newXOR(h.Wake)); err != ErrClosed {
+		t.Fatalf("StartTLS on a destroyed handle: %v", err)
+	}
+	h.Wake()
+	unix.Write(b, []byte("data"))
+	hsRunFor(t, l, 50*time.Millisecond)
+	if called || h.RBuf() != nil || h.WBufLen() != 0 || h.Fd() != -1 || !h.Destroyed() {
+		t.Fatal("a destroyed handle reacted")
+	}
+}

@@ -85,23 +85,43 @@ func TestHandleSetTimeoutAlreadyExpired(t *testing.T) {
 	}
 }
 
-// Reset pushes the deadline back without touching the timer heap; the
-// timer fires at the old deadline, sees the newer activity, and re-arms.
+// Each reset pushes its deadline back without touching the timer heap;
+// the timer fires at the old deadline, sees the newer activity, and
+// re-arms.
 func TestHandleTimeoutResetFakeClock(t *testing.T) {
-	l, clk := hsFakeLoop(t)
-	a, _ := hsPair(t)
-	fired := 0
-	h := hsHandle(t, l, a, &HandleOptions{Timeout: 50 * time.Millisecond, OnTimeout: func(*Handle) { fired++ }})
-	for range 10 {
-		clk.step(l, 40*time.Millisecond)
-		h.TimeoutReset()
+	kinds := []struct {
+		name  string
+		opts  func(cb HandleFunc) *HandleOptions
+		reset func(h *Handle)
+	}{
+		{"timeout", func(cb HandleFunc) *HandleOptions {
+			return &HandleOptions{Timeout: 50 * time.Millisecond, OnTimeout: cb}
+		}, (*Handle).TimeoutReset},
+		{"rtimeout", func(cb HandleFunc) *HandleOptions {
+			return &HandleOptions{RTimeout: 50 * time.Millisecond, OnRTimeout: cb}
+		}, (*Handle).RTimeoutReset},
+		{"wtimeout", func(cb HandleFunc) *HandleOptions {
+			return &HandleOptions{WTimeout: 50 * time.Millisecond, OnWTimeout: cb}
+		}, (*Handle).WTimeoutReset},
 	}
-	if fired != 0 {
-		t.Fatalf("fired %d times despite resets", fired)
-	}
-	clk.step(l, 50*time.Millisecond)
-	if fired != 1 {
-		t.Fatalf("fired %d times after inactivity, want 1", fired)
+	for _, k := range kinds {
+		t.Run(k.name, func(t *testing.T) {
+			l, clk := hsFakeLoop(t)
+			a, _ := hsPair(t)
+			fired := 0
+			h := hsHandle(t, l, a, k.opts(func(*Handle) { fired++ }))
+			for range 10 {
+				clk.step(l, 40*time.Millisecond)
+				k.reset(h)
+			}
+			if fired != 0 {
+				t.Fatalf("fired %d times despite resets", fired)
+			}
+			clk.step(l, 50*time.Millisecond)
+			if fired != 1 {
+				t.Fatalf("fired %d times after inactivity, want 1", fired)
+			}
+		})
 	}
 }
 

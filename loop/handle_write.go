@@ -124,8 +124,9 @@ func (h *Handle) flushFromLoop() {
 	h.afterWrite(n, true)
 }
 
-// flush writes the queue, then the filter's output, until the socket is
-// full. It returns the bytes written and a fatal write error.
+// flush writes the queue, then hands queued plaintext to the filter and
+// writes the filter's output, until the socket is full. It returns the
+// bytes written and a fatal error.
 func (h *Handle) flush() (int, error) {
 	total := 0
 	for h.wq.n > 0 {
@@ -141,6 +142,9 @@ func (h *Handle) flush() (int, error) {
 		}
 	}
 	if h.fs != nil {
+		if err := h.pumpPlain(); err != nil {
+			return total, err
+		}
 		n, err := h.writeOutgoing()
 		return total + n, err
 	}
@@ -240,7 +244,7 @@ func (h *Handle) Destroy() {
 		fs.f.Close()
 	}
 	h.queue, h.onRead, h.onEOF, h.onError, h.onDrain, h.onTLS = nil, nil, nil, nil, nil, nil
-	h.pendErr = nil
+	h.pendErr, h.reading = nil, false
 	if !h.draining && !h.holdInput {
 		h.settleInput()
 	}

@@ -385,3 +385,21 @@ func writeAll(fd int, p []byte) error {
 	}
 	return nil
 }
+
+// NoDelay and KeepAlive reach the socket; Peername is kept.
+func TestHandleSocketOptions(t *testing.T) {
+	l := hsLoop(t)
+	fd, _ := hsTCP(t)
+	h := hsHandle(t, l, fd, &HandleOptions{NoDelay: true, KeepAlive: true, Peername: "example.org"})
+	nodelay, _ := unix.GetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY)
+	keepalive, _ := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_KEEPALIVE)
+	if nodelay == 0 || keepalive == 0 || h.Peername() != "example.org" {
+		t.Fatalf("nodelay %d keepalive %d peername %q", nodelay, keepalive, h.Peername())
+	}
+	if err := h.SetNoDelay(false); err != nil {
+		t.Fatal(err)
+	}
+	if nodelay, _ = unix.GetsockoptInt(fd, unix.IPPROTO_TCP, unix.TCP_NODELAY); nodelay != 0 {
+		t.Fatal("SetNoDelay(false) had no effect")
+	}
+}
