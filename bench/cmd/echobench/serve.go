@@ -177,11 +177,13 @@ func (s *loopServer) accept(fd int, _ net.Addr) {
 	}
 }
 
+// echo counts the bytes before it writes them back, so that the count is
+// complete once the generator has its echo (so does the net server).
 func (s *loopServer) echo(h *loop.Handle) {
 	b := h.RBuf()
+	s.bytes.Add(uint64(len(b)))
 	h.Write(b)
 	h.Consume(len(b))
-	s.bytes.Add(uint64(len(b)))
 }
 
 func (s *loopServer) addr() string   { return s.ln.Addr().String() }

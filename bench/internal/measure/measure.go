@@ -99,7 +99,7 @@ func RaiseNoFile(want uint64) (uint64, error) {
 	if err := unix.Setrlimit(unix.RLIMIT_NOFILE, &next); err != nil {
 		return rl.Cur, fmt.Errorf("setrlimit NOFILE %d: %w", want, err)
 	}
-	return rl.Max, fmt.Errorf("RLIMIT_NOFILE hard limit is %d, need %d (run as root or raise it with ulimit -Hn)", rl.Max, want)
+	return rl.Max, fmt.Errorf("RLIMIT_NOFILE hard limit is %d, need %d (raising it needs CAP_SYS_RESOURCE)", rl.Max, want)
 }
 
 // CPUAvailable reports whether the calling thread may run on cpu.
