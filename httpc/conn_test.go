@@ -1,0 +1,221 @@
+package httpc
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anyevent-go/anyevent/httpc/internal/testserver"
+	"github.com/anyevent-go/anyevent/loop"
+)
+
+func TestBodies(t *testing.T) {
+	cases := []struct {
+		name, method, resp, body string
+		status                   int
+		reason                   string
+		hdr                      map[string]string
+	}{
+		{"chunked", "GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6;ext\r\n world\r\n0\r\n\r\n", "hello world", 200, "OK",
+			map[string]string{"transfer-encoding": "chunked", "content-length": "11"}},
+		{"head", "HEAD", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n", "", 200, "OK", map[string]string{"content-length": "5"}},
+		{"204", "GET", "HTTP/1.1 204 No\r\nContent-Length: 5\r\n\r\n", "", 204, "No", map[string]string{"content-length": "5"}},
+		{"continue", "GET", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "ok", 200, "OK", map[string]string{"content-length": "2"}},
+		{"extra", "GET", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nxyzMORE", "xyz", 200, "OK", map[string]string{"content-length": "3"}},
+		{"zeros", "GET", "HTTP/01.1 200 OK\r\nContent-Length: 0\r\n\r\n", "", 200, "OK", map[string]string{"content-length": "0"}},
+		{"invalid", "GET", "HTTX/1.1 200 OK\r\n\r\n", "", 599, "Invalid server response", nil},
+		{"garbled", "GET", "HTTP/1.1 200 OK\r\nnocolon\r\n\r\n", "", 599, "Garbled response headers", nil},
+		{"badchunk", "GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "", 597, "Garbled chunked transfer encoding",
+			map[string]string{"transfer-encoding": "chunked"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			l, cl := newClient(t)
+			s := startServer(t, answer(tc.resp))
+			res := do(t, l, cl, tc.method, s.URL("/"), nil)
+			checkStatus(t, res, tc.status, tc.reason)
+			if tc.status < 590 && string(res.body) != tc.body || tc.status >= 590 && res.body != nil {
+				t.Errorf("body %q", res.body)
+			}
+			if h := res.r.Header(); tc.hdr != nil && !equalMaps(h, tc.hdr) {
+				t.Errorf("headers %q", h)
+			}
+		})
+	}
+}
+
+func equalMaps(a, b map[string]string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for k, v := range a {
+		if b[k] != v {
+			return false
+		}
+	}
+	return true
+}
+
+// Until close, with the body arriving in pieces.
+func TestUntilClose(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, func(c *testserver.Conn) {
+		c.ReadRequest()
+		c.Write("HTTP/1.1 200 OK\r\n\r\nuntil")
+		c.Pause(50 * time.Millisecond)
+		c.Write("close")
+		c.CloseWrite()
+		c.WaitEOF(time.Second)
+	})
+	res := do(t, l, cl, "GET", s.URL("/"), nil)
+	checkStatus(t, res, 200, "OK")
+	if string(res.body) != "untilclose" || cl.Idle() != 0 {
+		t.Errorf("body %q idle %d", res.body, cl.Idle())
+	}
+}
+
+// Connection failures after connect, with their exact reasons.
+func TestConnErrors(t *testing.T) {
+	cases := []struct {
+		name   string
+		script testserver.Script
+		status int
+		reason string
+	}{
+		{"eof-before-head", func(c *testserver.Conn) { c.ReadRequest(); c.Write("HTTP/1.1 200"); c.CloseWrite(); c.WaitEOF(time.Second) }, 596, "Broken pipe"},
+		{"close-at-once", func(c *testserver.Conn) { c.ReadRequest() }, 596, "Broken pipe"},
+		{"reset", func(c *testserver.Conn) { c.ReadRequest(); c.Reset() }, 596, "Connection reset by peer"},
+		{"timeout-head", func(c *testserver.Conn) { c.ReadRequest(); c.Stall() }, 596, "Connection timed out"},
+		{"timeout-body", func(c *testserver.Conn) {
+			c.ReadRequest()
+			c.Write("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nab")
+			c.Stall()
+		}, 597, "Connection timed out"},
+		{"partial-body", func(c *testserver.Conn) {
+			c.ReadRequest()
+			c.Write("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nab")
+			c.CloseWrite()
+			c.WaitEOF(time.Second)
+		}, 597, "Broken pipe"},
+		{"no-body", func(c *testserver.Conn) {
+			c.ReadRequest()
+			c.Write("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\n")
+			c.CloseWrite()
+			c.WaitEOF(time.Second)
+		}, 597, "Unexpected end-of-file"},
+		{"chunk-eof", func(c *testserver.Conn) {
+			c.ReadRequest()
+			c.Write("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nab")
+			c.CloseWrite()
+			c.WaitEOF(time.Second)
+		}, 597, "Broken pipe"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			l, cl := newClient(t)
+			s := startServer(t, tc.script)
+			res := do(t, l, cl, "GET", s.URL("/"), &Options{Timeout: 200 * time.Millisecond})
+			checkStatus(t, res, tc.status, tc.reason)
+			if res.body != nil || len(res.r.Header()) != 0 || res.r.OrigStatus != 0 || cl.Active() != 0 {
+				t.Errorf("body %q headers %q orig %d active %d", res.body, res.r.Header(), res.r.OrigStatus, cl.Active())
+			}
+		})
+	}
+}
+
+// The until-close path reports errors through the finish path (spec §10.7).
+func TestUntilCloseTimeout(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, func(c *testserver.Conn) {
+		c.ReadRequest()
+		c.Write("HTTP/1.1 200 OK\r\nX: y\r\n\r\nab")
+		c.Stall()
+	})
+	res := do(t, l, cl, "GET", s.URL("/"), &Options{Timeout: 200 * time.Millisecond})
+	checkStatus(t, res, 597, "Connection timed out")
+	if res.r.OrigStatus != 200 || res.r.OrigReason != "OK" || res.r.Header()["x"] != "y" {
+		t.Errorf("orig %d %q headers %q", res.r.OrigStatus, res.r.OrigReason, res.r.Header())
+	}
+}
+
+// T40–T47: callbacks.
+func TestOnHeaderAbort(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answer("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Type: text/plain\r\n\r\nhello"))
+	seen := 0
+	res := do(t, l, cl, "GET", s.URL("/"), &Options{OnHeader: func(r *Response) Action { seen = r.Status; return Abort }})
+	checkStatus(t, res, 598, "Request cancelled by on_header")
+	want := map[string]string{"content-length": "5", "content-type": "text/plain"}
+	if seen != 200 || res.body != nil || res.r.OrigStatus != 200 || res.r.OrigReason != "OK" || !equalMaps(res.r.Header(), want) || cl.Idle() != 0 {
+		t.Errorf("seen %d body %q orig %d %q headers %q", seen, res.body, res.r.OrigStatus, res.r.OrigReason, res.r.Header())
+	}
+}
+
+func TestOnBodyStreaming(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, func(c *testserver.Conn) {
+		c.ReadRequest()
+		c.Write("HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nab")
+		c.Pause(100 * time.Millisecond)
+		c.Write("cdef")
+		c.WaitEOF(time.Second)
+	})
+	var pieces []string
+	res := do(t, l, cl, "GET", s.URL("/"), &Options{OnBody: func(p []byte, r *Response) Action {
+		pieces = append(pieces, string(p))
+		return Continue
+	}})
+	checkStatus(t, res, 200, "OK")
+	if string(res.body) != "" || res.body == nil || strings.Join(pieces, "|") != "ab|cdef" {
+		t.Errorf("body %q pieces %q", res.body, pieces)
+	}
+}
+
+func TestOnBodyAbortAndOverDelivery(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answer("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcEXTRA"))
+	var got string
+	res := do(t, l, cl, "GET", s.URL("/"), &Options{OnBody: func(p []byte, r *Response) Action { got += string(p); return Continue }})
+	checkStatus(t, res, 200, "OK")
+	if got != "abcEXTRA" {
+		t.Errorf("on_body got %q", got)
+	}
+	res = do(t, l, cl, "GET", s.URL("/"), &Options{OnBody: func([]byte, *Response) Action { return Abort }})
+	checkStatus(t, res, 598, "Request cancelled by on_body")
+	if res.r.OrigStatus != 200 || res.body != nil {
+		t.Errorf("orig %d body %q", res.r.OrigStatus, res.body)
+	}
+}
+
+func TestWantBodyHandle(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answer("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody"))
+	res := do(t, l, cl, "GET", s.URL("/"), &Options{WantBodyHandle: true})
+	checkStatus(t, res, 200, "OK")
+	h := res.r.Handle
+	if h == nil || cl.Active() != 0 || cl.Idle() != 0 {
+		t.Fatalf("handle %v active %d idle %d", h, cl.Active(), cl.Idle())
+	}
+	var buf string
+	pending := 1
+	h.SetOnRead(func(h *loop.Handle) {
+		buf += string(h.RBuf())
+		h.Consume(len(h.RBuf()))
+		if len(buf) >= 4 {
+			pending--
+		}
+	})
+	runUntil(t, l, 2*time.Second, &pending)
+	h.Destroy()
+	if buf != "body" {
+		t.Errorf("handle read %q", buf)
+	}
+	// T46: no body means no handle.
+	s2 := startServer(t, answer("HTTP/1.1 204 No\r\n\r\n"))
+	calls := 0
+	res = do(t, l, cl, "GET", s2.URL("/"), &Options{WantBodyHandle: true, OnHeader: func(*Response) Action { calls++; return Continue }})
+	checkStatus(t, res, 204, "No")
+	if res.r.Handle != nil || calls != 1 || res.body == nil {
+		t.Errorf("handle %v calls %d", res.r.Handle, calls)
+	}
+}

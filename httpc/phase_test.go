@@ -1,0 +1,64 @@
+package httpc
+
+import "testing"
+
+// TestPhaseTransitions enumerates the whole transition table (STYLE B8).
+func TestPhaseTransitions(t *testing.T) {
+	allowed := map[Phase][]Phase{
+		PhaseResolve: {PhaseConnect, PhaseDone},
+		PhaseConnect: {PhaseConnect, PhaseProxy, PhaseTLS, PhaseWrite, PhaseDone},
+		PhaseProxy:   {PhaseTLS, PhaseWrite, PhaseDone},
+		PhaseTLS:     {PhaseWrite, PhaseDone},
+		PhaseWrite:   {PhaseHeader, PhaseDone},
+		PhaseHeader:  {PhaseHeader, PhaseBody, PhaseDone},
+		PhaseBody:    {PhaseDone},
+		PhaseDone:    {PhaseWrite},
+	}
+	for from := PhaseResolve; from <= PhaseDone; from++ {
+		want := map[Phase]bool{}
+		for _, to := range allowed[from] {
+			want[to] = true
+		}
+		for to := PhaseResolve; to <= PhaseDone; to++ {
+			if got := legal(from, to); got != want[to] {
+				t.Errorf("%v → %v: legal %v, want %v", from, to, got, want[to])
+			}
+		}
+	}
+	if legal(PhaseDone+1, PhaseWrite) {
+		t.Error("out-of-range phase is legal")
+	}
+}
+
+func TestPhaseStatus(t *testing.T) {
+	want := map[Phase]int{PhaseResolve: 595, PhaseConnect: 595, PhaseProxy: 595, PhaseTLS: 596,
+		PhaseWrite: 596, PhaseHeader: 596, PhaseBody: 597, PhaseDone: 599}
+	for p, s := range want {
+		if p.status() != s {
+			t.Errorf("%v: %d, want %d", p, p.status(), s)
+		}
+		if p.String() == "" {
+			t.Errorf("%d: no name", p)
+		}
+	}
+	if Phase(42).String() != "Phase(42)" {
+		t.Error(Phase(42).String())
+	}
+}
+
+// TestEnterRejectsIllegal checks that an illegal transition fails the
+// request instead of changing the phase.
+func TestEnterRejectsIllegal(t *testing.T) {
+	l, cl := newClient(t)
+	var got *Response
+	call := &Call{cl: cl, url: "http://x/", cb: func(_ []byte, r *Response) { got = r }, state: callActive}
+	c := &conn{cl: cl, call: call, phase: PhaseBody}
+	call.c = c
+	if c.enter(PhaseWrite) {
+		t.Fatal("Body → Write accepted")
+	}
+	if c.phase != PhaseBody || got == nil || got.Status != 599 {
+		t.Errorf("phase %v resp %+v", c.phase, got)
+	}
+	_ = l
+}
