@@ -82,7 +82,12 @@ func TestConnErrors(t *testing.T) {
 		status int
 		reason string
 	}{
-		{"eof-before-head", func(c *testserver.Conn) { c.ReadRequest(); c.Write("HTTP/1.1 200"); c.CloseWrite(); c.WaitEOF(time.Second) }, 596, "Broken pipe"},
+		{"eof-before-head", func(c *testserver.Conn) {
+			c.ReadRequest()
+			c.Write("HTTP/1.1 200")
+			c.CloseWrite()
+			c.WaitEOF(time.Second)
+		}, 596, "Broken pipe"},
 		{"close-at-once", func(c *testserver.Conn) { c.ReadRequest() }, 596, "Broken pipe"},
 		{"reset", func(c *testserver.Conn) { c.ReadRequest(); c.Reset() }, 596, "Connection reset by peer"},
 		{"timeout-head", func(c *testserver.Conn) { c.ReadRequest(); c.Stall() }, 596, "Connection timed out"},
