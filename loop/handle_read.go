@@ -140,9 +140,17 @@ func (h *Handle) readOnce() (n int, more bool) {
 // zero read clears read readiness.
 func readDrained(w *IO) bool { return false }
 
+// scratchCarry is the largest unconsumed input that a read moves back into
+// the loop's scratch buffer, to read after it there, rather than growing the
+// handle's own buffer. A partial message that small is kept between reads in
+// a buffer of exactly its size; a larger one keeps room for the next read,
+// so a big message is not copied again on every read.
+const scratchCarry = 16 << 10
+
 // tail returns k bytes of room after the input for a read to fill; the
-// caller commits what it read by extending h.rbuf. An empty input starts
-// over at the front of the loop's scratch buffer when it is free.
+// caller commits what it read by extending h.rbuf. The input moves to the
+// front of the loop's scratch buffer when that is free and the input is
+// small.
 func (h *Handle) tail(k int) []byte {
 	end := len(h.rbuf)
 	if h.roff == end && end > 0 {
@@ -151,9 +159,11 @@ func (h *Handle) tail(k int) []byte {
 	if cap(h.rbuf)-end >= k {
 		return h.rbuf[end : end+k]
 	}
-	if end == 0 && !h.onScratch && !h.sh.busy {
-		h.rbuf, h.onScratch, h.sh.busy = h.sh.scratchFor(k)[:0], true, true
-		return h.rbuf[:k]
+	if n := end - h.roff; !h.onScratch && !h.sh.busy && n <= scratchCarry {
+		buf := h.sh.scratchFor(n + k)
+		copy(buf, h.rbuf[h.roff:])
+		h.rbuf, h.roff, h.onScratch, h.sh.busy = buf[:n], 0, true, true
+		return buf[n : n+k]
 	}
 	h.makeRoom(k)
 	end = len(h.rbuf)
@@ -182,8 +192,8 @@ func (h *Handle) releaseScratch() {
 }
 
 // settleInput ends a read: it gives the scratch buffer back, copying what
-// the readers left into a buffer of the handle with room for the next read,
-// and drops an empty buffer (PERFORMANCE.md P5).
+// the readers left into a buffer of the handle (see scratchCarry), and drops
+// an empty buffer (PERFORMANCE.md P5).
 func (h *Handle) settleInput() {
 	data := h.rbuf[h.roff:]
 	switch {
@@ -191,7 +201,11 @@ func (h *Handle) settleInput() {
 		h.releaseScratch()
 		h.rbuf, h.roff = nil, 0
 	case h.onScratch:
-		nb := make([]byte, len(data), len(data)+h.readSize)
+		room := 0
+		if len(data) > scratchCarry {
+			room = h.readSize
+		}
+		nb := make([]byte, len(data), len(data)+room)
 		copy(nb, data)
 		h.releaseScratch()
 		h.rbuf, h.roff = nb, 0

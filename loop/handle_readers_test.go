@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"regexp"
@@ -217,6 +218,9 @@ func TestHandleLeftoversAreOwnedPerHandle(t *testing.T) {
 	if h1.onScratch || h2.onScratch || h1.sh.busy {
 		t.Fatal("a handle kept the scratch buffer between reads")
 	}
+	if cap(h1.rbuf) != 6 || cap(h2.rbuf) != 7 {
+		t.Fatalf("partial messages held in buffers of %d and %d bytes", cap(h1.rbuf), cap(h2.rbuf))
+	}
 	hsWrite(t, b2, "half\n")
 	hsWrite(t, b1, "half\n")
 	hsRun(t, l, 5*time.Second, func() bool { return len(got) == 2 })
@@ -228,4 +232,25 @@ func TestHandleLeftoversAreOwnedPerHandle(t *testing.T) {
 		t.Fatal("empty input still holds a buffer")
 	}
 	unix.Shutdown(b1, unix.SHUT_RDWR)
+}
+
+// A message much larger than one read accumulates in the handle's own
+// buffer, arriving in pieces, and is delivered whole.
+func TestHandleLargeChunkInPieces(t *testing.T) {
+	l := hsLoop(t)
+	a, b := hsPair(t)
+	h := hsHandle(t, l, a, nil)
+	const n = 3 << 20
+	want := make([]byte, n+5)
+	for i := range want {
+		want[i] = byte(i * 7)
+	}
+	var got []byte
+	h.PushRead(ReadChunk(n, func(_ *Handle, d []byte) { got = bytes.Clone(d) }))
+	h.PushRead(ReadChunk(5, func(_ *Handle, d []byte) { got = append(got, d...) }))
+	go writeAll(b, want)
+	hsRun(t, l, 10*time.Second, func() bool { return len(got) == n+5 })
+	if !bytes.Equal(got, want) {
+		t.Fatal("chunk corrupted")
+	}
 }
