@@ -70,6 +70,7 @@ type filterState struct {
 	up      bool       // handshake done
 	pending bool       // OnStartTLS not yet told
 	fdEOF   bool       // the fd reached end-of-file
+	err     error      // Feed failed in StartTLS; reported when driven
 }
 
 // filterError is the cause of a fatal filter failure: it keeps the
@@ -108,10 +109,7 @@ func (h *Handle) StartTLS(f Filter) error {
 	h.fs = fs
 	if buf := h.RBuf(); len(buf) > 0 {
 		h.Consume(len(buf))
-		if err := f.Feed(buf); err != nil {
-			fs.pending = false
-			h.failLater(tlsError(err))
-		}
+		fs.err = f.Feed(buf)
 	}
 	if h.eof {
 		fs.fdEOF = true
@@ -199,6 +197,10 @@ func (h *Handle) readCipher() (n int, more bool) {
 // driveFilter polls the filter for events, hands it queued plaintext,
 // writes its output and runs the readers on what it decrypted.
 func (h *Handle) driveFilter() {
+	if err := h.fs.err; err != nil {
+		h.filterFailed(err)
+		return
+	}
 	if !h.pollFilter(h.fs) {
 		return
 	}
