@@ -38,6 +38,12 @@ func (c *conn) readHead(h *loop.Handle) {
 	c.hi = hi
 	c.takeHead(buf, &hi)
 	h.Consume(hi.n)
+	if hi.location {
+		if err := c.call.normalizeHopLocation(); err != nil {
+			c.failConn(err)
+			return
+		}
+	}
 	c.startBody(h)
 }
 
@@ -52,9 +58,10 @@ func (c *conn) takeHead(buf []byte, hi *headInfo) {
 		r.Reason = internText(buf[hi.reasonStart:hi.reasonEnd])
 	}
 	lines := buf[hi.lines:hi.n]
+	c.call.redirect = c.call.recurse > 0 && redirectStatus(hi.status)
 	c.framing = c.framingOf(hi)
 	extra := 0
-	if c.framing == bodyFixed && c.call.opts.OnBody == nil && !c.call.opts.WantBodyHandle {
+	if c.framing == bodyFixed && c.call.onBody() == nil && !c.call.wantHandle() {
 		extra = int(min(hi.contentLength, maxPrealloc))
 	}
 	all := make([]byte, len(lines), len(lines)+extra)
@@ -90,7 +97,7 @@ func (c *conn) framingOf(hi *headInfo) uint8 {
 // startBody runs OnHeader and the first matching rule of spec §10.1.
 func (c *conn) startBody(h *loop.Handle) {
 	call := c.call
-	if f := call.opts.OnHeader; f != nil {
+	if f := call.onHeader(); f != nil {
 		act := f(&call.resp)
 		if c.call != call || c.closed {
 			return // cancelled by the callback
@@ -103,7 +110,7 @@ func (c *conn) startBody(h *loop.Handle) {
 	switch {
 	case c.framing == bodyNone:
 		c.finish(true, nil)
-	case call.opts.WantBodyHandle:
+	case call.wantHandle():
 		c.handOver()
 	default:
 		if c.enter(PhaseBody) {
@@ -148,7 +155,7 @@ func (c *conn) readBody(h *loop.Handle) {
 // the request ended (aborted or cancelled).
 func (c *conn) deliver(p []byte) bool {
 	call := c.call
-	f := call.opts.OnBody
+	f := call.onBody()
 	if f == nil {
 		c.body = append(c.body, p...)
 		return true
@@ -165,7 +172,7 @@ func (c *conn) deliver(p []byte) bool {
 }
 
 func (c *conn) readFixed(h *loop.Handle, buf []byte) {
-	if c.call.opts.OnBody != nil {
+	if c.call.onBody() != nil {
 		// AnyEvent hands OnBody the whole buffer, even past the length.
 		h.Consume(len(buf))
 		c.got += int64(len(buf))

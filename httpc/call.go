@@ -33,6 +33,8 @@ type Call struct {
 	keepalive  bool
 	timeout    time.Duration
 	state      callState
+	redirect   bool       // this hop is a redirect hop (spec §9.2)
+	location   string     // the normalised Location of a redirect hop
 	hs         *hostSlots // the host whose slot (or queue) the call is in
 	c          *conn      // the connection, while active
 }
@@ -161,6 +163,10 @@ func (call *Call) complete(body []byte, err *Error) {
 		body = nil
 	}
 	call.storeCookies()
+	if call.redirect && call.location != "" && call.state == callActive {
+		call.follow(body)
+		return
+	}
 	call.deliver(body)
 }
 

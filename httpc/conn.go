@@ -216,7 +216,7 @@ func (c *conn) failConn(err error) {
 	e, ok := err.(*Error)
 	if !ok {
 		kind := kindIO
-		if errors.Is(err, errInvalidResp) || errors.Is(err, errGarbledHeaders) || errors.Is(err, errHeadTooLarge) || errors.Is(err, errIllegalPhase) {
+		if errors.Is(err, errInvalidResp) || errors.Is(err, errGarbledHeaders) || errors.Is(err, errHeadTooLarge) || errors.Is(err, errIllegalPhase) || errors.Is(err, errLocation) {
 			kind = kindLocal
 		}
 		e = newError(c.phase, opOf(err), call.url, err, kind)

@@ -31,6 +31,7 @@ var (
 	errGarbledChunked = errors.New("httpc: Garbled chunked transfer encoding")
 	errGarbledTrailer = errors.New("httpc: Garbled response trailers")
 	errHeadTooLarge   = errors.New("httpc: response head too large")
+	errLocation       = errors.New("httpc: Cannot parse Location")
 	errOnHeader       = errors.New("httpc: Request cancelled by on_header")
 	errOnBody         = errors.New("httpc: Request cancelled by on_body")
 	errIllegalPhase   = errors.New("httpc: internal error: illegal phase transition")

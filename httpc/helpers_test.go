@@ -119,3 +119,5 @@ func freePort(t testing.TB) int {
 func answer(resp string) testserver.Script {
 	return func(c *testserver.Conn) { c.Serve(resp) }
 }
+
+func jar2now() time.Time { return time.Now() }

@@ -8,6 +8,7 @@ package httpc
 
 import (
 	"bytes"
+	"net/url"
 	"strings"
 )
 
@@ -117,6 +118,7 @@ type headInfo struct {
 	contentLength     int64 // -1: none
 	chunked           bool
 	connClose, connKA bool
+	location          bool // a Location header is present
 }
 
 // scanHead looks for a complete head at the start of buf. It returns
@@ -223,6 +225,8 @@ func (h *headInfo) headerLine(l []byte) error {
 		}
 	case bytes.EqualFold(name, []byte("transfer-encoding")):
 		h.chunked = h.chunked || hasToken(value, "chunked")
+	case bytes.EqualFold(name, []byte("location")):
+		h.location = true
 	case bytes.EqualFold(name, []byte("connection")):
 		h.connClose = h.connClose || hasToken(value, "close")
 		h.connKA = h.connKA || hasToken(value, "keep-alive") || hasToken(value, "keepalive")
@@ -330,4 +334,45 @@ func unhex(b byte) int {
 		return int(b|0x20-'a') + 10
 	}
 	return -1
+}
+
+// normalizeLocation makes a Location value absolute as AnyEvent::HTTP does
+// (spec §9.1) against the hop's URL raw and its parts t. Relative
+// references starting with ".", "?" or "#" get RFC 3986 resolution (the
+// behaviour with Perl's URI module present).
+func normalizeLocation(loc string, t *target, raw string) (string, error) {
+	switch {
+	case strings.HasPrefix(loc, "//"):
+		return t.scheme + ":" + loc, nil
+	case loc == "":
+		return raw, nil
+	case hasScheme(loc):
+		return loc, nil
+	}
+	if rest, ok := strings.CutPrefix(loc, "./"); ok {
+		loc = strings.TrimLeft(rest, "/")
+	}
+	switch {
+	case loc != "" && (loc[0] == '.' || loc[0] == '?' || loc[0] == '#'):
+		base, err := url.Parse(raw)
+		if err != nil {
+			return "", errLocation
+		}
+		ref, err := url.Parse(loc)
+		if err != nil {
+			return "", errLocation
+		}
+		return base.ResolveReference(ref).String(), nil
+	case strings.HasPrefix(loc, "/"):
+		return t.scheme + "://" + t.authority + loc, nil
+	}
+	base := t.scheme + "://" + t.authority + t.path
+	return base[:strings.LastIndexByte(base, '/')] + "/" + loc, nil
+}
+
+// hasScheme reports whether s starts with one or more bytes other than
+// ":/?#" followed by ":".
+func hasScheme(s string) bool {
+	i := strings.IndexAny(s, ":/?#")
+	return i > 0 && s[i] == ':'
 }

@@ -1,0 +1,84 @@
+package httpc
+
+// Redirects (spec §9). A hop whose status is 301, 302, 303, 307 or 308
+// while the budget (recurse) is positive is a redirect hop: OnHeader,
+// OnBody and WantBodyHandle are bypassed and its body is accumulated.
+// When it finishes with a Location, the same Call starts the next hop
+// with recurse-1 and the previous (body, Response) as Response.Redirect;
+// the DoneFunc only sees the end of the chain.
+
+func redirectStatus(s int) bool {
+	switch s {
+	case 301, 302, 303, 307, 308:
+		return true
+	}
+	return false
+}
+
+func (call *Call) onHeader() HeaderFunc {
+	if call.redirect {
+		return nil
+	}
+	return call.opts.OnHeader
+}
+
+func (call *Call) onBody() BodyFunc {
+	if call.redirect {
+		return nil
+	}
+	return call.opts.OnBody
+}
+
+func (call *Call) wantHandle() bool { return !call.redirect && call.opts.WantBodyHandle }
+
+// normalizeHopLocation rewrites this hop's Location header to an absolute
+// URL (spec §9.1, every status) and remembers it for a redirect.
+func (call *Call) normalizeHopLocation() error {
+	r := &call.resp
+	loc, ok := r.Header()["location"]
+	if !ok {
+		return nil
+	}
+	abs, err := normalizeLocation(loc, &call.t, call.url)
+	if err != nil {
+		return err
+	}
+	r.setHeader("location", abs)
+	if call.redirect {
+		call.location = abs
+	}
+	return nil
+}
+
+// follow starts the next hop of a redirect chain from the finished hop's
+// body (nil if the hop failed in its body parser) and response.
+func (call *Call) follow(body []byte) {
+	prev := new(Response)
+	*prev = call.resp
+	status := prev.Status
+	if prev.OrigStatus != 0 {
+		status = prev.OrigStatus
+	}
+	if status == 301 || status == 302 || status == 303 {
+		if call.method != "HEAD" {
+			call.method = "GET"
+		}
+		call.opts.Body = nil
+	}
+	call.recurse--
+	if call.opts.Persistent == nil {
+		call.persistent = idempotent(call.method)
+	}
+	url := call.location
+	call.url, call.location, call.redirect = url, "", false
+	call.resp = Response{URL: url, Redirect: &Redirect{Body: body, Response: prev}}
+	t, err := parseTarget(url)
+	if err != nil {
+		call.resp.fail(newError(PhaseResolve, "redirect", url, err, kindLocal), false)
+		call.deliver(nil)
+		return
+	}
+	call.t = t
+	call.state = callNew
+	call.cl.acquire(call)
+}
