@@ -26,7 +26,7 @@ func (l *Loop) runDeferred() bool {
 	return ran
 }
 
-// closeLater schedules fn for step 6 of the iteration, after I/O dispatch:
+// closeLater schedules fn for step 7 of the iteration, after I/O dispatch:
 // the second phase of a two-phase close, so memory a running callback may
 // still touch stays valid until the callback has returned.
 func (l *Loop) closeLater(fn func()) {

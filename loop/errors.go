@@ -63,6 +63,10 @@ func ErrorText(err error) string {
 	if _, ok := err.(*timeoutError); ok {
 		return Strerror(syscall.ETIMEDOUT)
 	}
+	var op *OpError
+	if errors.As(err, &op) && op.Err != nil {
+		return ErrorText(op.Err) // the bare cause, as AnyEvent reports it
+	}
 	return err.Error()
 }
 

@@ -132,13 +132,11 @@ func (h *Handle) readOnce() (n int, more bool) {
 
 // readDrained reports whether a short read proved the fd drained, so that
 // the loop need not read again to see EAGAIN (PERFORMANCE.md P3). A short
-// read from a stream socket proves the receive queue empty, but not that
-// no end-of-file waits behind the data: epoll reports data and FIN that
-// arrive together in one edge, and clearing readiness after the short read
-// would lose the FIN for ever (TestHandleEOFArrivingWithData). Until the
-// poller reports hang-ups separately from readability, only EAGAIN or a
-// zero read clears read readiness.
-func readDrained(w *IO) bool { return false }
+// read from a stream socket proves the receive queue empty, but not that no
+// end-of-file waits behind the data: epoll reports data and FIN that arrive
+// together in one edge, so once the poller has reported [Hup] only a zero
+// read or EAGAIN clears read readiness (TestHandleEOFArrivingWithData).
+func readDrained(w *IO) bool { return w.Ready()&Hup == 0 }
 
 // scratchCarry is the largest unconsumed input that a read moves back into
 // the loop's scratch buffer, to read after it there, rather than growing the

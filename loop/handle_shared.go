@@ -1,10 +1,5 @@
 package loop
 
-import (
-	"sync"
-	"weak"
-)
-
 // handleShared is what the handles of one loop share: the scratch buffer
 // they read into and the free list of write chunks. It is used only on the
 // loop's goroutine.
@@ -60,44 +55,10 @@ func (sh *handleShared) putChunk(b []byte) {
 	}
 }
 
-// sharedCache finds a loop's handleShared until Loop has a field for it
-// (see sharedOf). Loops are held weakly, so a closed and forgotten loop and
-// its buffers can be collected.
-var sharedCache struct {
-	mu    sync.Mutex
-	slots [8]sharedSlot
-	next  int
-}
-
-type sharedSlot struct {
-	l weak.Pointer[Loop]
-	s *handleShared
-}
-
-// sharedOf returns the handleShared of l; NewHandle calls it once per
-// handle. When more loops are alive than the cache has slots, a loop may
-// get a second handleShared: harmless, since each one is still used by one
-// loop only.
+// sharedOf returns the handleShared of l, made on first use.
 func sharedOf(l *Loop) *handleShared {
-	wp := weak.Make(l)
-	c := &sharedCache
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	free := -1
-	for i := range c.slots {
-		sl := &c.slots[i]
-		if sl.s != nil && sl.l == wp {
-			return sl.s
-		}
-		if free < 0 && (sl.s == nil || sl.l.Value() == nil) {
-			free = i
-		}
+	if l.handles == nil {
+		l.handles = &handleShared{}
 	}
-	if free < 0 {
-		free = c.next
-		c.next = (c.next + 1) % len(c.slots)
-	}
-	s := &handleShared{}
-	c.slots[free] = sharedSlot{l: wp, s: s}
-	return s
+	return l.handles
 }

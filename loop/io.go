@@ -95,7 +95,8 @@ func (w *IO) SetInterest(ev Events) {
 // ClearReady tells the loop that the fd returned EAGAIN for the conditions
 // in ev, so it waits for the kernel's next report before calling back for
 // them. Use it after a read(2) or write(2) made without [IO.Read] or
-// [IO.Write]; a short read from a stream socket also proves it drained.
+// [IO.Write]; a short read from a stream socket also proves it drained,
+// unless [Hup] is among [IO.Ready] (the FIN may have come with the data).
 func (w *IO) ClearReady(ev Events) { w.reg.ready &^= ev }
 
 // Ready returns the conditions the fd is known to be ready for.

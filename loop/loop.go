@@ -41,6 +41,7 @@ type Loop struct {
 	posts    postQueue
 	signals  *signalHub
 	children *childHub
+	handles  *handleShared // scratch buffer and write chunks of the loop's Handles
 
 	iterations uint64
 	depth      int  // > 0 while an iteration is running

@@ -7,6 +7,11 @@ type Events uint8
 const (
 	Read  Events = 1 << iota // the fd is readable, at EOF or in error
 	Write                    // the fd is writable or in error
+	// Hup comes with Read when the peer closed its side or the fd is in
+	// error: once the buffered data is read, no more will arrive. It is
+	// never cleared, so a stream that saw it is not proven drained by a
+	// short read; edge-triggered pollers report data and FIN in one event.
+	Hup
 )
 
 // pollEvent is one readiness report of the backend: the registration token

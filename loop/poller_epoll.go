@@ -74,6 +74,9 @@ func (p *epoller) wait(evs []pollEvent, timeoutNs int64) ([]pollEvent, bool, err
 		if e.Events&(unix.EPOLLOUT|unix.EPOLLHUP|unix.EPOLLERR) != 0 {
 			ev |= Write
 		}
+		if e.Events&(unix.EPOLLRDHUP|unix.EPOLLHUP|unix.EPOLLERR) != 0 {
+			ev |= Hup
+		}
 		evs = append(evs, pollEvent{token: token, ev: ev})
 	}
 	if woken {

@@ -72,7 +72,11 @@ func (p *kpoller) wait(evs []pollEvent, timeoutNs int64) ([]pollEvent, bool, err
 		}
 		switch e.Filter {
 		case unix.EVFILT_READ:
-			evs = append(evs, pollEvent{token: uint64(e.Ident), ev: Read})
+			ev := Read
+			if e.Flags&unix.EV_EOF != 0 {
+				ev |= Hup
+			}
+			evs = append(evs, pollEvent{token: uint64(e.Ident), ev: ev})
 		case unix.EVFILT_WRITE:
 			evs = append(evs, pollEvent{token: uint64(e.Ident), ev: Write})
 		}
