@@ -1,6 +1,7 @@
 package httpc
 
 import (
+	"bytes"
 	"strconv"
 	"syscall"
 
@@ -209,24 +210,52 @@ func (c *conn) readChunked(h *loop.Handle, buf []byte) {
 		}
 		off += n
 		h.Consume(n) // data stays valid until this callback returns
-		c.got += int64(len(data))
-		if len(data) > 0 && !c.deliver(data) {
+		if done {
+			c.endChunked(data, len(buf) > off)
 			return
 		}
-		if done {
-			c.endChunked(h, len(buf) > off)
+		c.got += int64(len(data))
+		if len(data) > 0 && !c.deliver(data) {
 			return
 		}
 	}
 }
 
-func (c *conn) endChunked(h *loop.Handle, extra bool) {
+// endChunked completes a chunked body: synthesise content-length, merge
+// the trailers (their values replace the head's), finish (spec §10.2).
+func (c *conn) endChunked(trailers []byte, extra bool) {
 	r := &c.call.resp
-	if cl, ok := r.Get("content-length"); !ok || cl == "" || cl == "0" {
-		r.setHeader("content-length", strconv.FormatInt(c.cs.total, 10))
-	}
+	total := c.cs.total
 	c.cs = chunkScanner{}
+	if cl, ok := r.Get("content-length"); !ok || cl == "" || cl == "0" {
+		r.setHeader("content-length", strconv.FormatInt(total, 10))
+	}
+	if !validTrailers(trailers) {
+		c.finishErr(newError(PhaseBody, "read", c.call.url, errGarbledTrailer, kindIO))
+		return
+	}
+	forEachHeader(trailers, func(name, value []byte) {
+		r.setHeader(lowerString(name), string(value))
+	})
 	c.finish(!extra, nil)
+}
+
+// validTrailers reports whether every trailer line has a colon and a name
+// without control bytes (spec §8.4).
+func validTrailers(t []byte) bool {
+	for pos := 0; pos < len(t); {
+		end, next := nextLine(t, pos)
+		line := t[pos:end]
+		pos = next
+		if len(line) == 0 || line[0] == ' ' || line[0] == '\t' {
+			continue
+		}
+		c := bytes.IndexByte(line, ':')
+		if c < 0 || bytes.ContainsFunc(line[:c], func(r rune) bool { return r < 0x20 }) {
+			return false
+		}
+	}
+	return true
 }
 
 // bodyEOF handles end-of-file with nothing unread while reading the body.

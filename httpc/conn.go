@@ -86,11 +86,8 @@ func (c *conn) onConnected(fd int, err error) {
 		}
 		return
 	}
-	if c.phase == PhaseResolve {
-		c.enter(PhaseConnect)
-	}
 	if err != nil {
-		c.failConn(err)
+		c.failConn(err) // in PhaseResolve when no address was found
 		return
 	}
 	h, err := loop.NewHandle(c.cl.l, fd, c.handleOptions())

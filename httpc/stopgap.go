@@ -268,6 +268,7 @@ const (
 // step consumes framing from buf. It returns a data piece (a view into
 // buf), the bytes consumed, whether the body (with trailers) is complete,
 // and an error; consumed == 0 with no data and no error means "need more".
+// With done, data is the trailer section instead (empty line included).
 func (s *chunkScanner) step(buf []byte) (data []byte, consumed int, done bool, err error) {
 	switch s.state {
 	case chunkData:
@@ -281,7 +282,7 @@ func (s *chunkScanner) step(buf []byte) (data []byte, consumed int, done bool, e
 		return s.dataLF(buf)
 	case chunkTrailer:
 		if end := headEnd(buf); end > 0 {
-			return nil, end, true, nil
+			return buf[:end], end, true, nil // the trailer section
 		}
 		return nil, 0, false, nil
 	}

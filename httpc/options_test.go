@@ -1,0 +1,148 @@
+package httpc
+
+import (
+	"fmt"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/anyevent-go/anyevent/cookie"
+	"github.com/anyevent-go/anyevent/dns"
+	"github.com/anyevent-go/anyevent/httpc/internal/testserver"
+	"github.com/anyevent-go/anyevent/loop"
+)
+
+// testResolver resolves from hosts only; DNS goes to a closed port.
+func testResolver(t testing.TB, l *loop.Loop, hosts string) *dns.Resolver {
+	r, err := dns.NewResolver(l, &dns.Config{
+		Servers:  []netip.AddrPort{netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(freePort(t)))},
+		Timeouts: []time.Duration{200 * time.Millisecond},
+		Hosts:    dns.ParseHosts([]byte(hosts)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}
+
+// T11: a host name without addresses.
+func TestUnresolvable(t *testing.T) {
+	l, cl := newClient(t)
+	cl.Resolver = testResolver(t, l, "")
+	res := do(t, l, cl, "GET", "http://nonexistent.invalid/", nil)
+	checkStatus(t, res, 595, "No such device or address")
+	if res.r.Err.(*Error).Phase != PhaseResolve {
+		t.Errorf("phase %v", res.r.Err.(*Error).Phase)
+	}
+}
+
+// T13: addresses are tried in order; the Host header keeps the name.
+func TestAddressFallback(t *testing.T) {
+	s, err := testserver.Start("tcp6", answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nv6"))
+	if err != nil {
+		t.Skip("no IPv6 loopback:", err)
+	}
+	t.Cleanup(s.Close)
+	l, cl := newClient(t)
+	cl.Resolver = testResolver(t, l, "127.0.0.1 localhost\n::1 localhost\n")
+	res := do(t, l, cl, "GET", fmt.Sprintf("http://localhost:%d/", s.Port()), nil)
+	checkStatus(t, res, 200, "OK")
+	if string(res.body) != "v6" || !strings.Contains(s.Requests()[0], fmt.Sprintf("\r\nHost: localhost:%d\r\n", s.Port())) {
+		t.Errorf("body %q request %q", res.body, s.Requests()[0])
+	}
+}
+
+// TCPConnect and OnPrepare replace the connector and the prepare callback
+// (T08: the explicit default port stays in Host).
+func TestTCPConnectOverride(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
+	var gotHost string
+	var gotPort int
+	prepared := 0
+	connect := func(l *loop.Loop, host string, port int, prepare PrepareFunc, cb func(int, error)) Canceler {
+		gotHost, gotPort = host, port
+		ap := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(s.Port()))
+		return l.Connect(ap, &loop.ConnectOptions{Prepare: func(fd int) time.Duration { return prepare(fd) }}, cb)
+	}
+	res := do(t, l, cl, "GET", "http://127.0.0.1:80/", &Options{TCPConnect: connect,
+		OnPrepare: func(int) time.Duration { prepared++; return time.Second }})
+	checkStatus(t, res, 200, "OK")
+	if gotHost != "127.0.0.1" || gotPort != 80 || prepared != 1 || !strings.Contains(s.Requests()[0], "\r\nHost: 127.0.0.1:80\r\n") {
+		t.Errorf("host %q port %d prepared %d request %q", gotHost, gotPort, prepared, s.Requests()[0])
+	}
+	do(t, l, cl, "GET", "http://127.0.0.1/", &Options{TCPConnect: connect, Persistent: Bool(false)})
+	if !strings.Contains(s.Requests()[1], "\r\nHost: 127.0.0.1\r\n") {
+		t.Errorf("request %q", s.Requests()[1])
+	}
+}
+
+// HandleParams reach the handle (a tiny RBufMax makes the head too large).
+func TestHandleParams(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answer("HTTP/1.1 200 OK\r\nX-Long: "+strings.Repeat("x", 4000)+"\r\nContent-Length: 0\r\n\r\n"))
+	res := do(t, l, cl, "GET", s.URL("/"), &Options{HandleParams: &loop.HandleOptions{RBufMax: 100, ReadSize: 64, MaxReadSize: 64}})
+	checkStatus(t, res, 596, "No space left on device")
+}
+
+// T06 (second half) and cookie processing.
+func TestCookies(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, func(c *testserver.Conn) {
+		for {
+			req, err := c.ReadRequest()
+			if err != nil {
+				return
+			}
+			if strings.HasPrefix(req, "GET /set ") {
+				c.Write("HTTP/1.1 200 OK\r\nSet-Cookie: s=2; Path=/\r\nContent-Length: 0\r\n\r\n")
+			} else {
+				c.Write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+			}
+		}
+	})
+	jar := cookie.NewJar()
+	user := []HeaderField{{Name: "cookie", Value: "c=1"}}
+	do(t, l, cl, "POST", s.URL("/"), &Options{CookieJar: jar, Headers: user})
+	do(t, l, cl, "GET", s.URL("/set"), &Options{CookieJar: jar})
+	do(t, l, cl, "GET", s.URL("/x"), &Options{CookieJar: jar, Headers: user})
+	reqs := s.Requests()
+	if !strings.Contains(reqs[0], "\r\nCookie: c=1\r\n") || !strings.Contains(reqs[2], "\r\nCookie: s=2\r\n") || strings.Contains(reqs[2], "c=1") {
+		t.Errorf("requests %q", reqs)
+	}
+}
+
+// Trailers replace head values; a garbled trailer is 597.
+func TestTrailers(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-T: head\r\n\r\n2\r\nok\r\n0\r\nX-T: trailer\r\nX-U: u\r\n\r\n"))
+	res := do(t, l, cl, "GET", s.URL("/"), nil)
+	h := res.r.Header()
+	if string(res.body) != "ok" || h["x-t"] != "trailer" || h["x-u"] != "u" || h["content-length"] != "2" {
+		t.Errorf("body %q headers %q", res.body, h)
+	}
+	s2 := startServer(t, answer("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nbad trailer\r\n\r\n"))
+	res = do(t, l, cl, "GET", s2.URL("/"), nil)
+	checkStatus(t, res, 597, "Garbled response trailers")
+}
+
+// W8: a 103 Early Hints leaves the real response unread; the connection
+// is not pooled, so the next request cannot read the stale bytes.
+func TestNoReuseWithUnreadBytes(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answer("HTTP/1.1 103 Early Hints\r\nLink: </s>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nold"))
+	var second result
+	pending := 2
+	cl.Get(s.URL("/1"), nil, func(body []byte, r *Response) {
+		if r.Status != 103 {
+			t.Errorf("first: %d", r.Status)
+		}
+		pending--
+		cl.Get(s.URL("/2"), nil, func(body []byte, r *Response) { second = result{body, r}; pending-- })
+	})
+	runUntil(t, l, 5*time.Second, &pending)
+	if second.r.Status != 103 || s.Accepted() != 2 {
+		t.Errorf("second: %d %q, %d connections", second.r.Status, second.body, s.Accepted())
+	}
+}
