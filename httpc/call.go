@@ -24,7 +24,7 @@ type Call struct {
 	method string // upper-cased
 	url    string
 	t      target
-	opts   Options
+	opts   *Options // the caller's, never written (a redirect copies it first)
 	cb     DoneFunc
 	resp   Response
 
@@ -45,9 +45,10 @@ type Call struct {
 // early error (bad URL, negative Recurse) is delivered through l.Defer.
 func (cl *Client) Request(method, url string, opts *Options, cb DoneFunc) *Call {
 	call := &Call{cl: cl, method: strings.ToUpper(method), url: url, cb: cb}
-	if opts != nil {
-		call.opts = *opts
+	if opts == nil {
+		opts = &noOptions
 	}
+	call.opts = opts
 	call.resp.URL = url
 	call.recurse = cl.maxRecurse()
 	if call.opts.Recurse != nil {
@@ -75,6 +76,9 @@ func (cl *Client) Request(method, url string, opts *Options, cb DoneFunc) *Call 
 	cl.acquire(call)
 	return call
 }
+
+// noOptions stands in for a nil *Options; it is never written.
+var noOptions Options
 
 // Get is Request("GET", url, opts, cb).
 func (cl *Client) Get(url string, opts *Options, cb DoneFunc) *Call {

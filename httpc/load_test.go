@@ -185,6 +185,18 @@ func TestKeepAliveAllocs(t *testing.T) {
 	if n > 2 {
 		t.Errorf("%.2f allocations per request, want ≤ 2", n)
 	}
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	const runs = 500
+	for i := 0; i < runs; i++ {
+		k.run()
+	}
+	runtime.ReadMemStats(&after)
+	perReq := (after.TotalAlloc - before.TotalAlloc) / runs
+	t.Logf("bytes per keep-alive GET: %d", perReq)
+	if perReq > 512 && !raceEnabled {
+		t.Errorf("%d bytes per request, want ≤ 512", perReq)
+	}
 }
 
 func BenchmarkKeepAliveGet(b *testing.B) {

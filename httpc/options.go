@@ -59,9 +59,10 @@ type HeaderField struct {
 }
 
 // Options are the per-request parameters of spec §2; the zero value (or a
-// nil *Options) gives AnyEvent's defaults. Request copies the struct, but
-// not the slices and the jar it points to: leave those alone until the
-// request is done.
+// nil *Options) gives AnyEvent's defaults. Request keeps the pointer (so
+// that a request costs no copy): leave the struct, and the slices and jar
+// it points to, alone until the request is done. One Options may serve
+// any number of requests at once.
 type Options struct {
 	// Recurse is the redirect budget; nil means Client.MaxRecurse. A
 	// negative value fails at once with 599 "Too many redirections".

@@ -63,7 +63,11 @@ func (call *Call) follow(body []byte) {
 		if call.method != "HEAD" {
 			call.method = "GET"
 		}
-		call.opts.Body = nil
+		if call.opts.Body != nil {
+			o := *call.opts
+			o.Body = nil
+			call.opts = &o
+		}
 	}
 	call.recurse--
 	if call.opts.Persistent == nil {
