@@ -17,7 +17,7 @@ const maxPrealloc = 1 << 20
 func (c *conn) readHead(h *loop.Handle) {
 	buf := h.RBuf()
 	c.sawBytes = true
-	hi, err := scanHead(buf)
+	hi, err := scanHead(buf, c.scanned)
 	if err != nil {
 		if err == errGarbledHeaders {
 			c.call.resp.HTTPVersion = internText(buf[hi.verStart:hi.verEnd])
@@ -26,11 +26,13 @@ func (c *conn) readHead(h *loop.Handle) {
 		return
 	}
 	if hi.n == 0 {
+		c.scanned = max(len(buf)-2, 0) // an end may straddle the next read
 		if len(buf) > maxHeadBytes {
 			c.failConn(errHeadTooLarge)
 		}
 		return
 	}
+	c.scanned = 0
 	if hi.status == 100 {
 		h.Consume(hi.n)
 		c.enter(PhaseHeader)

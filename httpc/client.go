@@ -53,6 +53,7 @@ type Client struct {
 	pool   map[poolKey]*conn
 	active int
 	spare  []*hostSlots // recycled slot records
+	wbuf   []byte       // scratch for request heads, shared by all conns
 }
 
 // hostSlots is the slot bookkeeping of one host (spec §5.1).

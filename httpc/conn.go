@@ -38,8 +38,8 @@ type conn struct {
 	cs      chunkScanner
 	hi      headInfo
 
-	wbuf     []byte // request head scratch, reused
-	nextIdle *conn  // next (older) idle connection of the same pool key
+	scanned  int   // head bytes already scanned without finding the end
+	nextIdle *conn // next (older) idle connection of the same pool key
 }
 
 // newConn makes a connection for call: resolve and connect through the
@@ -120,30 +120,33 @@ func (c *conn) reuse(call *Call) {
 }
 
 // writeRequest writes the request head and body, then waits for the head.
+// The head is built in the client's scratch buffer: Handle.Write copies
+// what it cannot write at once, so no connection holds a write buffer of
+// its own (PERFORMANCE.md P5). Small bodies go out with the head in one
+// write.
 func (c *conn) writeRequest() {
 	if !c.enter(PhaseWrite) {
 		return
 	}
-	call := c.call
-	c.sawBytes, c.got, c.body, c.framing = false, 0, nil, bodyNone
-	c.wbuf = appendRequest(c.wbuf[:0], call, c.cl.userAgent())
-	if b := call.opts.Body; len(b) > 0 && len(b) <= 16<<10 {
-		c.wbuf = append(c.wbuf, b...)
-	} else if len(b) > 0 {
-		c.h.Write(c.wbuf)
-		c.wbuf = c.wbuf[:0]
+	call, cl := c.call, c.cl
+	c.sawBytes, c.got, c.body, c.framing, c.scanned = false, 0, nil, bodyNone, 0
+	w := appendRequest(cl.wbuf[:0], call, cl.userAgent())
+	b := call.opts.Body
+	if len(b) <= smallBody {
+		w = append(w, b...)
 	}
-	if len(c.wbuf) > 0 {
-		c.h.Write(c.wbuf)
-	}
-	if b := call.opts.Body; len(b) > 16<<10 {
+	c.h.Write(w)
+	if len(b) > smallBody {
 		c.h.Write(b)
 	}
-	if cap(c.wbuf) > 16<<10 {
-		c.wbuf = nil
+	if cap(w) <= 2*smallBody {
+		cl.wbuf = w[:0]
 	}
 	c.enter(PhaseHeader)
 }
+
+// smallBody is the largest body copied into the head's write.
+const smallBody = 16 << 10
 
 // onRead is the handle's reader for the whole life of the connection.
 func (c *conn) onRead(h *loop.Handle) {

@@ -224,3 +224,25 @@ func TestWantBodyHandle(t *testing.T) {
 		t.Errorf("handle %v calls %d", res.r.Handle, calls)
 	}
 }
+
+// A head (and a chunked body) arriving in pieces, split inside the
+// terminating empty line, is found by the resumable scan.
+func TestSplitHead(t *testing.T) {
+	l, cl := newClient(t)
+	resp := "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
+	s := startServer(t, func(c *testserver.Conn) {
+		c.ReadRequest()
+		c.Write(resp[:10])
+		c.Pause(20 * time.Millisecond)
+		for i := 10; i < len(resp); i++ {
+			c.Write(resp[i : i+1])
+			c.Pause(2 * time.Millisecond)
+		}
+		c.WaitEOF(time.Second)
+	})
+	res := do(t, l, cl, "GET", s.URL("/"), nil)
+	checkStatus(t, res, 200, "OK")
+	if string(res.body) != "abc" || res.r.Header()["content-length"] != "3" || cl.Idle() != 1 {
+		t.Errorf("body %q headers %q idle %d", res.body, res.r.Header(), cl.Idle())
+	}
+}

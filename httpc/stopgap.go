@@ -121,10 +121,11 @@ type headInfo struct {
 	location          bool // a Location header is present
 }
 
-// scanHead looks for a complete head at the start of buf. It returns
-// h.n == 0 and no error while the head is incomplete.
-func scanHead(buf []byte) (h headInfo, err error) {
-	end := headEnd(buf)
+// scanHead looks for a complete head at the start of buf, searching for
+// its end from offset from (bytes before it were scanned already; B7.5).
+// It returns h.n == 0 and no error while the head is incomplete.
+func scanHead(buf []byte, from int) (h headInfo, err error) {
+	end := headEnd(buf, from)
 	if end == 0 {
 		return h, nil
 	}
@@ -149,8 +150,8 @@ func scanHead(buf []byte) (h headInfo, err error) {
 
 // headEnd returns the length of the head including its terminating empty
 // line, or 0 if there is none yet.
-func headEnd(buf []byte) int {
-	for i := 0; i < len(buf); i++ {
+func headEnd(buf []byte, from int) int {
+	for i := from; i < len(buf); i++ {
 		if buf[i] != '\n' {
 			continue
 		}
@@ -281,7 +282,7 @@ func (s *chunkScanner) step(buf []byte) (data []byte, consumed int, done bool, e
 	case chunkDataLF:
 		return s.dataLF(buf)
 	case chunkTrailer:
-		if end := headEnd(buf); end > 0 {
+		if end := headEnd(buf, 0); end > 0 {
 			return buf[:end], end, true, nil // the trailer section
 		}
 		return nil, 0, false, nil
