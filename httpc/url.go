@@ -1,0 +1,263 @@
+package httpc
+
+// Request URL parsing (spec §3) and request validation (Appendix B W5).
+
+import (
+	"iter"
+	"strconv"
+	"strings"
+)
+
+// URL errors (spec §12.3): AnyEvent status 599, reported before the
+// request touches the network.
+var (
+	errURLScheme = &parseError{"httpc: URL scheme is not http or https", "Only http and https URL schemes supported", 599}
+	errURLSyntax = &parseError{"httpc: URL has no usable authority", "Unparsable URL", 599}
+)
+
+// urlParts is a request URL split the way AnyEvent::HTTP splits it (spec
+// §3). All fields are substrings of Raw or built from them; nothing is
+// percent-decoded or normalised.
+type urlParts struct {
+	// Raw is the URL as given: AnyEvent's URL pseudo-header, the proxy
+	// request target (§6.2) and the base for resolving Location (§9.1).
+	Raw string
+	// Scheme is the scheme lower-cased, "http" or "https".
+	Scheme string
+	// Authority is the raw authority: userinfo, case and port as written
+	// (Referer §4.3 step 3, Location §9.1).
+	Authority string
+	// Userinfo is the authority up to its last "@", without the "@"; ""
+	// if there is none. It never reaches Host or the connection.
+	Userinfo string
+	// Host is the host lower-cased (ASCII letters only) with the brackets
+	// of an IPv6 literal removed: what to connect to, and the key of
+	// slots, the pool, TLS verification and cookies.
+	Host string
+	// HostPort is the Host header: the lower-cased host with brackets
+	// kept, plus ":" and the port as written if the URL had one, even the
+	// default (§4.3 step 1, Appendix A Q5).
+	HostPort string
+	// Port is the TCP port: the explicit one ("0080" is 80) or the
+	// scheme's default.
+	Port int
+	// PortText is the port as written ("0080"), or "80"/"443" when the URL
+	// has none: AnyEvent's uport, part of the pool key.
+	PortText string
+	// ExplicitPort reports whether the URL had a port.
+	ExplicitPort bool
+	// Path is the raw path, "" if empty; Query the raw query with its
+	// "?", "" if there is none ("?" alone is a present, empty query).
+	Path, Query string
+	// RequestURI is AnyEvent's upath, the origin-form request target:
+	// Path, then Query, with "/" prepended unless it starts with "/"
+	// (§3.4: "http://h" is "/", "http://h?x=1" is "/?x=1"). The fragment
+	// is never part of it.
+	RequestURI string
+}
+
+// parseURL splits raw as AnyEvent::HTTP does (spec §3):
+//
+//	scheme ":" [ "//" authority ] path [ "?" query ] [ "#" fragment ]
+//	authority = [ userinfo "@" ] host [ ":" port ]
+//
+// The scheme is everything before the first ":" and must be http or
+// https in any case; a URL without one ("www.example.com", "//host/") is
+// errURLScheme, as is any other scheme (599 "Only http and https URL
+// schemes supported"). The authority runs to the first "/", "?" or "#";
+// userinfo is everything up to its last "@"; the port is a run of ASCII
+// digits after the last ":" that ends the authority. A missing or empty
+// authority or host ("http:/foo", "http://", "http://user@/") is
+// errURLSyntax (599 "Unparsable URL").
+//
+// Reproduced AnyEvent quirks (Appendix A Q9, Q11, Q13, Q14): "host:" and
+// "host:abc" are hosts containing a colon (they fail in DNS), an
+// unbracketed "::1" is host ":" with port 1, "[::1" keeps its bracket, the
+// port keeps its text ("0080"), and raw spaces, controls and 8-bit bytes
+// pass through (validateRequest rejects them). Fixed: a port above 65535
+// and an empty bracketed host ("[]") are errURLSyntax instead of a
+// wrapped port or an empty host name, and the host is lower-cased in
+// ASCII only (Perl's Latin-1 folding would corrupt a UTF-8 host name).
+func parseURL(raw string) (u urlParts, err error) {
+	colon := strings.IndexByte(raw, ':')
+	if colon <= 0 {
+		return u, errURLScheme
+	}
+	u.Raw, u.Scheme = raw, lowerASCIIString(raw[:colon])
+	switch u.Scheme {
+	case "http":
+		u.Port, u.PortText = 80, "80"
+	case "https":
+		u.Port, u.PortText = 443, "443"
+	default:
+		return urlParts{}, errURLScheme
+	}
+	rest, hasAuthority := strings.CutPrefix(raw[colon+1:], "//")
+	if hasAuthority {
+		end := indexAnyOrLen(rest, "/?#")
+		u.Authority, rest = rest[:end], rest[end:]
+	}
+	end := indexAnyOrLen(rest, "?#")
+	u.Path, rest = rest[:end], rest[end:]
+	if strings.HasPrefix(rest, "?") {
+		u.Query = rest[:indexAnyOrLen(rest, "#")]
+	}
+	u.RequestURI = u.Path + u.Query
+	if !strings.HasPrefix(u.RequestURI, "/") {
+		u.RequestURI = "/" + u.RequestURI
+	}
+	if !hasAuthority || !u.splitAuthority() {
+		return urlParts{}, errURLSyntax
+	}
+	return u, nil
+}
+
+// splitAuthority fills Userinfo, Host, HostPort and the port fields from
+// Authority (spec §3.3) and reports whether it has a usable host.
+func (u *urlParts) splitAuthority() bool {
+	hostport := u.Authority
+	if at := strings.LastIndexByte(hostport, '@'); at >= 0 {
+		u.Userinfo, hostport = hostport[:at], hostport[at+1:]
+	}
+	host := hostport
+	if c := strings.LastIndexByte(hostport, ':'); c > 0 && allASCIIDigits(hostport[c+1:]) {
+		port, err := strconv.Atoi(hostport[c+1:])
+		if err != nil || port > 65535 {
+			return false
+		}
+		host, u.Port, u.PortText, u.ExplicitPort = hostport[:c], port, hostport[c+1:], true
+	}
+	if host == "" {
+		return false
+	}
+	host = lowerASCIIString(host)
+	u.HostPort = host
+	if u.ExplicitPort {
+		u.HostPort = host + ":" + u.PortText
+	}
+	if len(host) >= 2 && host[0] == '[' && host[len(host)-1] == ']' {
+		host = host[1 : len(host)-1]
+	}
+	u.Host = host
+	return host != ""
+}
+
+// indexAnyOrLen returns the index of the first byte of s that is in chars,
+// or len(s).
+func indexAnyOrLen(s, chars string) int {
+	if i := strings.IndexAny(s, chars); i >= 0 {
+		return i
+	}
+	return len(s)
+}
+
+// allASCIIDigits reports whether s is one or more ASCII digits.
+func allASCIIDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// lowerASCIIString lower-cases the ASCII letters of s, allocating only if
+// there are any upper-case ones.
+func lowerASCIIString(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			b := []byte(s)
+			for j := i; j < len(b); j++ {
+				b[j] = lowerASCII(b[j])
+			}
+			return string(b)
+		}
+	}
+	return s
+}
+
+// Reasons of validateRequest: AnyEvent status 599, before the request
+// touches the network.
+const (
+	reasonBadMethod      = "Invalid request method"
+	reasonBadURL         = "Invalid character in URL"
+	reasonBadHeaderName  = "Invalid header name"
+	reasonBadHeaderValue = "Invalid header value"
+)
+
+// validateRequest checks what AnyEvent::HTTP writes to the wire unchecked
+// (Appendix B W5: request splitting and header injection) and returns the
+// reason for failing the request with 599, or "" if it is safe to send:
+//
+//   - the method must be a token (RFC 9110 §9.1), so no SP, CR, LF or NUL;
+//   - the URL, which becomes the request target, must not contain SP or
+//     controls (RFC 3986 §2; a raw space would split the request line).
+//     8-bit bytes pass, as in AnyEvent;
+//   - header names must be tokens (RFC 9110 §5.1);
+//   - header values must not contain CR, LF, NUL or other controls but
+//     HT (RFC 9110 §5.5).
+//
+// headers may be nil. The header values checked should be the ones that
+// will be sent, the user's and the client's (a user Host or Cookie).
+func validateRequest(method, rawURL string, headers iter.Seq2[string, string]) string {
+	switch {
+	case !isToken(method):
+		return reasonBadMethod
+	case !validTarget(rawURL):
+		return reasonBadURL
+	}
+	if headers == nil {
+		return ""
+	}
+	for name, value := range headers {
+		switch {
+		case !isToken(name):
+			return reasonBadHeaderName
+		case !validFieldValue(value):
+			return reasonBadHeaderValue
+		}
+	}
+	return ""
+}
+
+// isToken reports whether s is an RFC 9110 §5.6.2 token: one or more
+// tchar.
+func isToken(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isTchar(s[i]) {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// isTchar reports whether c is an RFC 9110 §5.6.2 tchar: a visible ASCII
+// character other than the delimiters "(),/:;<=>?@[\]{}.
+func isTchar(c byte) bool {
+	if c <= ' ' || c >= 0x7F {
+		return false
+	}
+	return !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, rune(c))
+}
+
+// validTarget reports whether a URL can be sent as a request target: no
+// SP, no controls, no DEL.
+func validTarget(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || c == 0x7F {
+			return false
+		}
+	}
+	return true
+}
+
+// validFieldValue reports whether s can be sent as a field value: no
+// controls but HT, and no DEL (RFC 9110 §5.5).
+func validFieldValue(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; (c < ' ' && c != '\t') || c == 0x7F {
+			return false
+		}
+	}
+	return true
+}
