@@ -22,13 +22,13 @@ package httpc
 // States, in stream order (pico's names; there is no chunkSizeLF because
 // a CR before the LF of a size line is ignored like any other byte):
 //
-//	chunkSize    hex digits of a size; the first byte must be one
-//	chunkExt     the rest of the size line, up to and including LF
-//	chunkData    the chunk's data bytes
-//	chunkDataCR  CR or LF after the data
-//	chunkDataLF  LF after that CR
-//	chunkTrailer the trailer section after the last chunk, up to an empty line
-//	chunkDone    the body is complete
+//	chunkInSize    hex digits of a size; the first byte must be one
+//	chunkInExt     the rest of the size line, up to and including LF
+//	chunkInData    the chunk's data bytes
+//	chunkInDataCR  CR or LF after the data
+//	chunkInDataLF  LF after that CR
+//	chunkInTrailer the trailer section after the last chunk, up to an empty line
+//	chunkInDone    the body is complete
 
 import (
 	"bytes"
@@ -39,13 +39,13 @@ import (
 type chunkState uint8
 
 const (
-	chunkSize chunkState = iota
-	chunkExt
-	chunkData
-	chunkDataCR
-	chunkDataLF
-	chunkTrailer
-	chunkDone
+	chunkInSize chunkState = iota
+	chunkInExt
+	chunkInData
+	chunkInDataCR
+	chunkInDataLF
+	chunkInTrailer
+	chunkInDone
 )
 
 // Chunked body errors (spec §12.3): AnyEvent status 597, reason "Garbled
@@ -67,7 +67,7 @@ var (
 // connection reading the body.
 type chunkedDecoder struct {
 	state chunkState
-	left  int64 // chunkSize: the size read so far; chunkData: bytes left
+	left  int64 // chunkInSize: the size read so far; chunkInData: bytes left
 	hex   int   // hex digits on the current size line
 	line  int   // bytes of the current size line so far
 
@@ -124,7 +124,7 @@ func (d *chunkedDecoder) decode(buf []byte) (out, consumed int, done bool, err e
 	i := 0
 	for i < len(buf) {
 		switch d.state {
-		case chunkData:
+		case chunkInData:
 			k := int(min(d.left, int64(len(buf)-i)))
 			if out != i {
 				copy(buf[out:], buf[i:i+k])
@@ -133,30 +133,30 @@ func (d *chunkedDecoder) decode(buf []byte) (out, consumed int, done bool, err e
 			d.left -= int64(k)
 			d.total += int64(k)
 			if d.left == 0 {
-				d.state = chunkDataCR
+				d.state = chunkInDataCR
 			}
-		case chunkSize:
+		case chunkInSize:
 			i, err = d.scanSize(buf, i)
-		case chunkExt:
+		case chunkInExt:
 			i, err = d.scanExt(buf, i)
-		case chunkDataCR, chunkDataLF:
+		case chunkInDataCR, chunkInDataLF:
 			err = d.dataEnd(buf[i])
 			i++
-		case chunkTrailer:
+		case chunkInTrailer:
 			n, terr := d.scanTrailer(buf[i:])
 			if terr != nil || n == 0 {
 				return out, i, false, d.fail(terr)
 			}
-			d.state = chunkDone
+			d.state = chunkInDone
 			return out, i + n, true, nil
-		case chunkDone:
+		case chunkInDone:
 			return out, i, true, nil
 		}
 		if err != nil {
 			return out, i, false, d.fail(err)
 		}
 	}
-	return out, i, d.state == chunkDone, nil
+	return out, i, d.state == chunkInDone, nil
 }
 
 // fail records err as d's sticky error and returns it.
@@ -175,7 +175,7 @@ func (d *chunkedDecoder) scanSize(buf []byte, i int) (int, error) {
 			if d.hex == 0 {
 				return i, errChunkSize
 			}
-			d.state = chunkExt
+			d.state = chunkInExt
 			return i, nil
 		}
 		if d.left > math.MaxInt64>>4 {
@@ -210,9 +210,9 @@ func (d *chunkedDecoder) scanExt(buf []byte, i int) (int, error) {
 		return i + j + 1, errChunkOverhead
 	}
 	if d.left > 0 {
-		d.state = chunkData
+		d.state = chunkInData
 	} else {
-		d.state = chunkTrailer // the last chunk (RFC 9112 §7.1)
+		d.state = chunkInTrailer // the last chunk (RFC 9112 §7.1)
 	}
 	return i + j + 1, nil
 }
@@ -223,9 +223,9 @@ func (d *chunkedDecoder) dataEnd(c byte) error {
 	d.overhead++
 	switch {
 	case c == '\n':
-		d.state = chunkSize
-	case c == '\r' && d.state == chunkDataCR:
-		d.state = chunkDataLF
+		d.state = chunkInSize
+	case c == '\r' && d.state == chunkInDataCR:
+		d.state = chunkInDataLF
 	default:
 		return errChunkCRLF
 	}

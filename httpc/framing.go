@@ -14,22 +14,22 @@ import (
 type bodyKind uint8
 
 const (
-	bodyNone       bodyKind = iota // no body: the response ends with its head
-	bodyFixed                      // exactly length bytes (Content-Length)
-	bodyChunked                    // chunked transfer coding: use a chunkedDecoder
-	bodyUntilClose                 // everything until the server closes
+	bodyKindNone       bodyKind = iota // no body: the response ends with its head
+	bodyKindFixed                      // exactly length bytes (Content-Length)
+	bodyKindChunked                    // chunked transfer coding: use a chunkedDecoder
+	bodyKindUntilClose                 // everything until the server closes
 )
 
 // String returns the kind's name without the "body" prefix.
 func (k bodyKind) String() string {
 	switch k {
-	case bodyNone:
+	case bodyKindNone:
 		return "None"
-	case bodyFixed:
+	case bodyKindFixed:
 		return "Fixed"
-	case bodyChunked:
+	case bodyKindChunked:
 		return "Chunked"
-	case bodyUntilClose:
+	case bodyKindUntilClose:
 		return "UntilClose"
 	}
 	return "bodyKind(" + strconv.Itoa(int(k)) + ")"
@@ -52,44 +52,44 @@ var (
 //     AnyEvent treats 205 as body-less; RFC 9110 §15.3.6 lets the server
 //     send "Content-Length: 0" or an empty chunked body, which must be
 //     read to keep the connection in sync.
-//  2. Transfer-Encoding with chunked as the final coding is bodyChunked
+//  2. Transfer-Encoding with chunked as the final coding is bodyKindChunked
 //     (RFC 9112 §6.3 ¶3-4). Earlier codings (gzip) are left undecoded, as
 //     AnyEvent leaves all codings. A Content-Length next to it is ignored
 //     (and left in the map), as in AnyEvent; see ambiguousFraming.
 //  3. Transfer-Encoding without chunked as the final coding ("gzip",
-//     "chunked, gzip", "identity") is bodyUntilClose (RFC 9112 §6.3 ¶4).
+//     "chunked, gzip", "identity") is bodyKindUntilClose (RFC 9112 §6.3 ¶4).
 //     AnyEvent decodes any value containing the word chunked instead.
-//  4. Content-Length is bodyFixed with that length, or bodyNone if it is
+//  4. Content-Length is bodyKindFixed with that length, or bodyKindNone if it is
 //     0 (AnyEvent rule 2, so a zero length is never handed over with
 //     want_body_handle). Every Content-Length field, and every element of
 //     a comma list in one, must be 1*DIGIT after trimming SP/HT and must
 //     agree (RFC 9110 §8.6); otherwise errContentLength or
 //     errLengthMismatch (Appendix B W8, status 597). AnyEvent reads such
 //     values as Perl numbers instead (framingCompat).
-//  5. Otherwise bodyUntilClose.
+//  5. Otherwise bodyKindUntilClose.
 //
-// length is set for bodyFixed only.
+// length is set for bodyKindFixed only.
 func framing(method string, status int, h *respHead) (kind bodyKind, length int64, err error) {
 	te, hasTE := transferCoding(h)
 	if noBody(method, status) || (status == 205 && !hasTE && !hasField(h, "content-length")) {
-		return bodyNone, 0, nil
+		return bodyKindNone, 0, nil
 	}
 	switch {
 	case hasTE && equalFoldASCII(te, "chunked"):
-		return bodyChunked, 0, nil
+		return bodyKindChunked, 0, nil
 	case hasTE:
-		return bodyUntilClose, 0, nil
+		return bodyKindUntilClose, 0, nil
 	}
 	n, ok, err := contentLength(h)
 	switch {
 	case err != nil:
 		return 0, 0, err
 	case !ok:
-		return bodyUntilClose, 0, nil
+		return bodyKindUntilClose, 0, nil
 	case n == 0:
-		return bodyNone, 0, nil
+		return bodyKindNone, 0, nil
 	}
-	return bodyFixed, n, nil
+	return bodyKindFixed, n, nil
 }
 
 // framingCompat is framing as AnyEvent::HTTP decides it (spec §10.1 rules
@@ -98,11 +98,11 @@ func framing(method string, status int, h *respHead) (kind bodyKind, length int6
 //   - HEAD, 1xx, 204, 205 and 304 have no body;
 //   - a Transfer-Encoding containing the word "chunked" anywhere
 //     (case-insensitive, Perl word boundaries: "gzip, Chunked" and
-//     "chunked-x" match, "xchunked" does not) is bodyChunked;
+//     "chunked-x" match, "xchunked" does not) is bodyKindChunked;
 //   - otherwise the Content-Length value, all fields joined with ",", is
 //     read as a Perl number ("abc" and "0x10" are 0, "10, 10" is 10, "1e2"
-//     is 100): 0 is bodyNone, anything else bodyFixed;
-//   - otherwise bodyUntilClose.
+//     is 100): 0 is bodyKindNone, anything else bodyKindFixed;
+//   - otherwise bodyKindUntilClose.
 //
 // Where Perl's behaviour is an artefact, framingCompat fails with
 // errContentLength instead: negative lengths (Perl strips that many bytes
@@ -111,7 +111,7 @@ func framing(method string, status int, h *respHead) (kind bodyKind, length int6
 // read as 0 here; Perl would wait for an infinite body until the timeout.
 func framingCompat(method string, status int, h *respHead) (kind bodyKind, length int64, err error) {
 	if noBody(method, status) || status == 205 {
-		return bodyNone, 0, nil
+		return bodyKindNone, 0, nil
 	}
 	chunked, hasCL := false, false
 	for _, f := range h.fields {
@@ -124,18 +124,18 @@ func framingCompat(method string, status int, h *respHead) (kind bodyKind, lengt
 	}
 	switch {
 	case chunked:
-		return bodyChunked, 0, nil
+		return bodyKindChunked, 0, nil
 	case !hasCL:
-		return bodyUntilClose, 0, nil
+		return bodyKindUntilClose, 0, nil
 	}
 	v := perlNum(joinedValue(h, "content-length"))
 	switch {
 	case v == 0:
-		return bodyNone, 0, nil
+		return bodyKindNone, 0, nil
 	case v < 0 || v != math.Trunc(v) || v >= 1<<63:
 		return 0, 0, errContentLength
 	}
-	return bodyFixed, int64(v), nil
+	return bodyKindFixed, int64(v), nil
 }
 
 // ambiguousFraming reports whether h frames its body in a way RFC 9112

@@ -1,5 +1,3 @@
-// Package httpc is a non-blocking HTTP/1.1 client on the anyevent reactor,
-// a port of Perl's AnyEvent::HTTP.
 package httpc
 
 // Response head parsing (spec §8.1, §8.2, §8.4; RFC 9112 §2, §4, §5).
