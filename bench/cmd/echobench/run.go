@@ -174,6 +174,7 @@ func measureWindow(cfg config, c *cell, ch *child, g *generator) error {
 	c.Elapsed += elapsed
 	c.CPU.User += time.Duration(r.UserNs)
 	c.CPU.Sys += time.Duration(r.SysNs)
+	c.CPU.VolCtx += r.VolCtx
 	c.Mallocs += r.Mallocs
 	c.AllocBytes += r.AllocBytes
 	c.Iterations += r.Iterations
@@ -190,9 +191,9 @@ func measureWindow(cfg config, c *cell, ch *child, g *generator) error {
 
 // printTable writes the results and the loop/net ratios.
 func printTable(w io.Writer, cells []*cell) {
-	fmt.Fprintf(w, "%-6s %6s %10s %11s %11s %11s %7s %9s %10s %9s %11s\n",
+	fmt.Fprintf(w, "%-6s %6s %10s %11s %11s %11s %7s %9s %10s %10s %9s %9s %11s\n",
 		"server", "conns", "messages", "CPU-µs/msg", "user-µs/msg", "allocs/msg", "B/msg", "msgs/s",
-		"reads/msg", "iter/msg", "gen-µs/msg")
+		"reads/msg", "writes/msg", "csw/msg", "iter/msg", "gen-µs/msg")
 	for _, c := range cells {
 		capped := ""
 		if c.Capped {
@@ -202,9 +203,10 @@ func printTable(w io.Writer, cells []*cell) {
 		if c.Server == "loop" {
 			iter = fmt.Sprintf("%.3f", per(c.Iterations, c.Messages))
 		}
-		fmt.Fprintf(w, "%-6s %6d %10d %11.2f %11.2f %11.3f %7.1f %9.0f %10.3f %9s %11.2f%s\n",
+		fmt.Fprintf(w, "%-6s %6d %10d %11.2f %11.2f %11.3f %7.1f %9.0f %10.3f %10.3f %9.3f %9s %11.2f%s\n",
 			c.Server, c.Conns, c.Messages, c.CPUPerMsg(), c.UserPerMsg(), c.AllocsPerMsg(), c.BytesPerMsg(),
-			c.MsgsPerSec(), per(c.Reads, c.Messages), iter, c.GenCPUPerMsg(), capped)
+			c.MsgsPerSec(), per(c.Reads, c.Messages), per(c.Writes, c.Messages),
+			per(uint64(c.CPU.VolCtx), c.Messages), iter, c.GenCPUPerMsg(), capped)
 	}
 	for _, c := range cells {
 		if c.Syscalls != "" {

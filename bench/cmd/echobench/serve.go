@@ -30,6 +30,7 @@ type report struct {
 	Error      string `json:"error,omitempty"`
 	UserNs     int64  `json:"user_ns,omitempty"`
 	SysNs      int64  `json:"sys_ns,omitempty"`
+	VolCtx     int64  `json:"voluntary_ctxsw,omitempty"`
 	Mallocs    uint64 `json:"mallocs,omitempty"`
 	AllocBytes uint64 `json:"alloc_bytes,omitempty"`
 	Bytes      uint64 `json:"bytes,omitempty"`
@@ -132,7 +133,7 @@ func control(s server, in io.Reader, out *json.Encoder) {
 			last := take(s, false)
 			d := last.cpu.Sub(first.cpu)
 			out.Encode(report{
-				Event: "stopped", UserNs: d.User.Nanoseconds(), SysNs: d.Sys.Nanoseconds(),
+				Event: "stopped", UserNs: d.User.Nanoseconds(), SysNs: d.Sys.Nanoseconds(), VolCtx: d.VolCtx,
 				Mallocs: last.mallocs - first.mallocs, AllocBytes: last.allocBytes - first.allocBytes,
 				Bytes: last.bytes - first.bytes, Iterations: last.iterations - first.iterations,
 				Reads: last.sys.Reads - first.sys.Reads, Writes: last.sys.Writes - first.sys.Writes,

@@ -40,6 +40,7 @@ type result struct {
 	AcceptIters    uint64        `json:"accept_iterations"`
 	Idle           time.Duration `json:"idle_ns"`
 	IdleIterations uint64        `json:"idle_iterations"`
+	IdleUsage      measure.Usage `json:"idle_usage"` // CPU and context switches while idle
 }
 
 func perConn(after, before int64, n int) float64 {
@@ -144,18 +145,31 @@ func (h *holder) acceptAll(res *result) error {
 	return h.err
 }
 
+// settleIterations is how many non-blocking iterations run before the idle
+// window: they take what the accept phase left ready (a listener's last
+// EAGAIN, the first readiness reports of the newest connections), which is
+// not a wake-up of an idle loop.
+const settleIterations = 3
+
 // sitIdle runs the loop for cfg.idle and counts its iterations: the one
 // that ends the wait, and any wake-up the idle connections cause.
 func (h *holder) sitIdle(res *result) error {
+	for range settleIterations {
+		if err := h.l.RunOnce(false); err != nil {
+			return err
+		}
+	}
 	done := false
 	h.l.Timer(h.cfg.idle, 0, func() { done = true })
 	it0 := h.l.Iterations()
+	u0, _ := measure.SelfUsage()
 	for !done && h.err == nil {
 		if err := h.l.RunOnce(true); err != nil {
 			return err
 		}
 	}
-	res.Idle, res.IdleIterations = h.cfg.idle, h.l.Iterations()-it0
+	u1, _ := measure.SelfUsage()
+	res.Idle, res.IdleIterations, res.IdleUsage = h.cfg.idle, h.l.Iterations()-it0, u1.Sub(u0)
 	if res.Conns = len(h.handles); res.Conns != h.cfg.n && h.err == nil {
 		return errors.New("lost connections while idle")
 	}
@@ -180,4 +194,6 @@ func printResult(w io.Writer, r *result) {
 	fmt.Fprintf(w, "%-20s %d before, %d after (%+d)\n", "goroutines",
 		r.Before.Heap.Goroutines, r.After.Heap.Goroutines, r.After.Heap.Goroutines-r.Before.Heap.Goroutines)
 	fmt.Fprintf(w, "%-20s %d in %v (1 is the timer that ends the wait)\n", "idle iterations", r.IdleIterations, r.Idle)
+	fmt.Fprintf(w, "%-20s %.0f µs CPU, %d voluntary context switches in %v (whole process)\n", "idle cost",
+		float64(r.IdleUsage.Total().Nanoseconds())/1e3, r.IdleUsage.VolCtx, r.Idle)
 }

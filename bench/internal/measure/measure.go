@@ -19,16 +19,21 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Usage is the CPU time a process has used, split as getrusage reports it.
+// Usage is the CPU time a process has used, split as getrusage reports it,
+// and its context switches: voluntary ones (a thread blocked: a sleep, a
+// wait for I/O or a futex) and involuntary ones (preempted).
 type Usage struct {
-	User, Sys time.Duration
+	User, Sys       time.Duration
+	VolCtx, InvoCtx int64
 }
 
 // Total returns user plus system time.
 func (u Usage) Total() time.Duration { return u.User + u.Sys }
 
 // Sub returns the time used between the snapshot o and u.
-func (u Usage) Sub(o Usage) Usage { return Usage{User: u.User - o.User, Sys: u.Sys - o.Sys} }
+func (u Usage) Sub(o Usage) Usage {
+	return Usage{User: u.User - o.User, Sys: u.Sys - o.Sys, VolCtx: u.VolCtx - o.VolCtx, InvoCtx: u.InvoCtx - o.InvoCtx}
+}
 
 // SelfUsage returns the CPU time of the calling process, all threads
 // (getrusage RUSAGE_SELF).
@@ -37,7 +42,10 @@ func SelfUsage() (Usage, error) {
 	if err := unix.Getrusage(unix.RUSAGE_SELF, &ru); err != nil {
 		return Usage{}, fmt.Errorf("getrusage: %w", err)
 	}
-	return Usage{User: time.Duration(ru.Utime.Nano()), Sys: time.Duration(ru.Stime.Nano())}, nil
+	return Usage{
+		User: time.Duration(ru.Utime.Nano()), Sys: time.Duration(ru.Stime.Nano()),
+		VolCtx: ru.Nvcsw, InvoCtx: ru.Nivcsw,
+	}, nil
 }
 
 // RSS returns the resident set size of the calling process in bytes, the
