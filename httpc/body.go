@@ -1,8 +1,6 @@
 package httpc
 
 import (
-	"bytes"
-	"strconv"
 	"syscall"
 
 	"github.com/anyevent-go/anyevent/loop"
@@ -12,36 +10,34 @@ import (
 // Content-Length; larger bodies grow as they arrive.
 const maxPrealloc = 1 << 20
 
-// readHead parses the response head from the read buffer (zero-copy),
-// skips 100 Continue, and decides the body framing (spec §8, §10.1).
+// readHead parses the response head in the read buffer with parseHead
+// (zero-copy, resumable), skips 100 Continue, and decides the body framing
+// (spec §8, §10.1).
 func (c *conn) readHead(h *loop.Handle) {
 	buf := h.RBuf()
 	c.sawBytes = true
-	hi, err := scanHead(buf, c.scanned)
+	n, err := parseHead(buf, &c.rh)
 	if err != nil {
-		if err == errGarbledHeaders {
-			c.call.resp.HTTPVersion = internText(buf[hi.verStart:hi.verEnd])
+		if err == errHeaderLine {
+			c.call.resp.HTTPVersion = c.rh.httpVersion() // spec §8.4
 		}
 		c.failConn(err)
 		return
 	}
-	if hi.n == 0 {
-		c.scanned = max(len(buf)-2, 0) // an end may straddle the next read
-		if len(buf) > maxHeadBytes {
-			c.failConn(errHeadTooLarge)
-		}
+	if n == 0 {
 		return
 	}
-	c.scanned = 0
-	if hi.status == 100 {
-		h.Consume(hi.n)
+	if c.rh.status == 100 {
+		h.Consume(n)
+		c.rh.reset()
 		c.enter(PhaseHeader)
 		return
 	}
-	c.hi = hi
-	c.takeHead(buf, &hi)
-	h.Consume(hi.n)
-	if hi.location {
+	if !c.takeHead(buf[:n]) {
+		return
+	}
+	h.Consume(n)
+	if hasField(&c.rh, "location") {
 		if err := c.call.normalizeHopLocation(); err != nil {
 			c.failConn(err)
 			return
@@ -50,51 +46,64 @@ func (c *conn) readHead(h *loop.Handle) {
 	c.startBody(h)
 }
 
-// takeHead fills the response from the head and copies the header lines
-// into the one allocation that will also hold a Content-Length body.
-func (c *conn) takeHead(buf []byte, hi *headInfo) {
-	r := &c.call.resp
-	r.Status, r.HasReason = hi.status, hi.hasReason
-	r.HTTPVersion = internText(trimZeros(buf[hi.verStart:hi.verEnd]))
-	r.Reason = ""
-	if hi.hasReason {
-		r.Reason = internText(buf[hi.reasonStart:hi.reasonEnd])
-	}
-	lines := buf[hi.lines:hi.n]
-	c.call.redirect = c.call.recurse > 0 && redirectStatus(hi.status)
-	c.framing = c.framingOf(hi)
+// takeHead fills the response from the parsed head, decides the framing
+// and the keep-alive vote, and copies the head into the one allocation
+// that will also hold a Content-Length body. It reports false when the
+// framing is invalid (the request is then finished).
+func (c *conn) takeHead(head []byte) bool {
+	call, rh := c.call, &c.rh
+	r := &call.resp
+	r.Status, r.HTTPVersion = rh.status, rh.httpVersion()
+	r.Reason, r.HasReason = rh.reasonPhrase()
+	call.redirect = call.recurse > 0 && redirectStatus(rh.status)
+	c.keep = keepAliveVote(rh, r.HTTPVersion)
+	kind, length, err := framing(call.framingMethod(), rh.status, rh)
 	extra := 0
-	if c.framing == bodyFixed && c.call.onBody() == nil && !c.call.wantHandle() {
-		extra = int(min(hi.contentLength, maxPrealloc))
+	if err == nil && kind == bodyKindFixed && call.onBody() == nil && !call.wantHandle() {
+		extra = int(min(length, maxPrealloc))
 	}
-	all := make([]byte, len(lines), len(lines)+extra)
-	copy(all, lines)
-	r.head = all[:len(lines):len(lines)]
-	c.body = all[len(lines):len(lines)]
+	all := make([]byte, len(head), len(head)+extra)
+	copy(all, head)
+	r.head = all[:len(head):len(head)]
+	c.body = all[len(head):len(head)]
+	if err != nil {
+		c.finishErr(newError(PhaseBody, "read", call.url, err, kindIO))
+		return false
+	}
+	c.framing, c.remain = kind, length
+	return true
 }
 
-// trimZeros drops leading zeros of a version but keeps one byte.
-func trimZeros(v []byte) []byte {
-	for len(v) > 1 && v[0] == '0' {
-		v = v[1:]
+// framingMethod is the method framing is decided for: GET after a
+// 301/302/303 that will be followed (spec §10.1), as AnyEvent does.
+func (call *Call) framingMethod() string {
+	if call.redirect && call.method != "HEAD" {
+		switch call.resp.Status {
+		case 301, 302, 303:
+			return "GET"
+		}
 	}
-	return v
+	return call.method
 }
 
-func (c *conn) framingOf(hi *headInfo) uint8 {
-	s := hi.status
-	switch {
-	case s/100 == 1, s == 204, s == 205, s == 304, c.call.method == "HEAD":
-		return bodyNone
-	case hi.chunked:
-		return bodyChunked
-	case hi.contentLength == 0:
-		return bodyNone
-	case hi.contentLength > 0:
-		c.remain = hi.contentLength
-		return bodyFixed
+// keepAliveVote applies the rule of spec §5.7 to the head: below HTTP/1.1
+// the Connection header must hold keep-alive (or keepalive), from 1.1 on
+// it must not hold close. Fields are checked one by one, which equals
+// checking their ","-joined value.
+func keepAliveVote(rh *respHead, version string) bool {
+	below := versionBelow11(version)
+	for _, f := range rh.fields {
+		if !nameIs(f.name, "connection") {
+			continue
+		}
+		if below && (hasWordFold(f.value, "keep-alive") || hasWordFold(f.value, "keepalive")) {
+			return true
+		}
+		if !below && hasWordFold(f.value, "close") {
+			return false
+		}
 	}
-	return bodyUntilClose
+	return !below
 }
 
 // startBody runs OnHeader and the first matching rule of spec §10.1.
@@ -111,7 +120,7 @@ func (c *conn) startBody(h *loop.Handle) {
 		}
 	}
 	switch {
-	case c.framing == bodyNone:
+	case c.framing == bodyKindNone:
 		c.finish(true, nil)
 	case call.wantHandle():
 		c.handOver()
@@ -143,9 +152,9 @@ func (c *conn) readBody(h *loop.Handle) {
 		return
 	}
 	switch c.framing {
-	case bodyFixed:
+	case bodyKindFixed:
 		c.readFixed(h, buf)
-	case bodyChunked:
+	case bodyKindChunked:
 		c.readChunked(h, buf)
 	default:
 		h.Consume(len(buf))
@@ -200,72 +209,44 @@ func (c *conn) readFixed(h *loop.Handle, buf []byte) {
 	c.finish(!extra, nil)
 }
 
+// readChunked decodes chunked framing in place in the read buffer
+// (chunkedDecoder.decode compacts the data to the front) and delivers
+// each run of data.
 func (c *conn) readChunked(h *loop.Handle, buf []byte) {
-	for off := 0; ; {
-		data, n, done, err := c.cs.step(buf[off:])
-		if err != nil {
-			c.finishErr(newError(PhaseBody, "read", c.call.url, err, kindIO))
+	out, consumed, done, err := c.cd.decode(buf)
+	h.Consume(consumed) // buf stays valid until this callback returns
+	if out > 0 {
+		c.got += int64(out)
+		if !c.deliver(buf[:out]) {
 			return
 		}
-		if n == 0 {
-			return
-		}
-		off += n
-		h.Consume(n) // data stays valid until this callback returns
-		if done {
-			c.endChunked(data, len(buf) > off)
-			return
-		}
-		c.got += int64(len(data))
-		if len(data) > 0 && !c.deliver(data) {
-			return
-		}
+	}
+	switch {
+	case err != nil:
+		c.finishErr(newError(PhaseBody, "read", c.call.url, err, kindIO))
+	case done:
+		c.endChunked(len(buf) > consumed)
 	}
 }
 
 // endChunked completes a chunked body: synthesise content-length, merge
 // the trailers (their values replace the head's), finish (spec §10.2).
-func (c *conn) endChunked(trailers []byte, extra bool) {
-	r := &c.call.resp
-	total := c.cs.total
-	c.cs = chunkScanner{}
-	if cl, ok := r.Get("content-length"); !ok || cl == "" || cl == "0" {
-		r.setHeader("content-length", strconv.FormatInt(total, 10))
-	}
-	if !validTrailers(trailers) {
-		c.finishErr(newError(PhaseBody, "read", c.call.url, errGarbledTrailer, kindIO))
-		return
-	}
-	forEachHeader(trailers, func(name, value []byte) {
-		r.setHeader(lowerString(name), string(value))
-	})
+// The trailer views point into the read buffer, so they are turned into
+// map entries now.
+func (c *conn) endChunked(extra bool) {
+	m := c.call.resp.Header()
+	setChunkedLength(m, c.cd.total)
+	mergeTrailers(&c.cd, m)
+	c.cd.reset()
 	c.finish(!extra, nil)
-}
-
-// validTrailers reports whether every trailer line has a colon and a name
-// without control bytes (spec §8.4).
-func validTrailers(t []byte) bool {
-	for pos := 0; pos < len(t); {
-		end, next := nextLine(t, pos)
-		line := t[pos:end]
-		pos = next
-		if len(line) == 0 || line[0] == ' ' || line[0] == '\t' {
-			continue
-		}
-		c := bytes.IndexByte(line, ':')
-		if c < 0 || bytes.ContainsFunc(line[:c], func(r rune) bool { return r < 0x20 }) {
-			return false
-		}
-	}
-	return true
 }
 
 // bodyEOF handles end-of-file with nothing unread while reading the body.
 func (c *conn) bodyEOF() {
 	switch c.framing {
-	case bodyUntilClose:
+	case bodyKindUntilClose:
 		c.finish(false, nil)
-	case bodyFixed:
+	case bodyKindFixed:
 		if c.got > 0 {
 			c.failConn(syscall.EPIPE)
 		} else {

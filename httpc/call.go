@@ -23,7 +23,7 @@ type Call struct {
 	cl     *Client
 	method string // upper-cased
 	url    string
-	t      target
+	u      urlParts
 	opts   *Options // the caller's, never written (a redirect copies it first)
 	cb     DoneFunc
 	resp   Response
@@ -62,12 +62,15 @@ func (cl *Client) Request(method, url string, opts *Options, cb DoneFunc) *Call 
 		call.early(newError(PhaseResolve, "redirect", url, ErrTooManyRedirects, kindLocal))
 		return call
 	}
-	t, err := parseTarget(url)
+	u, err := parseURL(url)
+	if err == nil {
+		err = call.validate(url)
+	}
 	if err != nil {
 		call.early(newError(PhaseResolve, "url", url, err, kindLocal))
 		return call
 	}
-	call.t = t
+	call.u = u
 	call.persistent = idempotent(call.method)
 	if call.opts.Persistent != nil {
 		call.persistent = *call.opts.Persistent
@@ -153,7 +156,7 @@ func (call *Call) start() {
 
 // poolKey is the pool key of spec §5.3.
 func (call *Call) poolKey() poolKey {
-	return poolKey{call.t.scheme, call.t.connHost, call.t.port, call.opts.SessionID}
+	return poolKey{call.u.Scheme, call.u.Host, call.u.PortText, call.opts.SessionID}
 }
 
 // complete ends the request with the finish path of spec §11: the
@@ -180,7 +183,7 @@ func (call *Call) failConn(err *Error) {
 	call.c = nil
 	call.cl.release(call)
 	r := &call.resp
-	r.head, r.hdr, r.override = nil, nil, nil
+	r.head, r.hdr = nil, nil
 	r.OrigStatus, r.OrigReason = 0, ""
 	r.fail(err, false)
 	call.deliver(nil)
@@ -221,7 +224,7 @@ func (call *Call) storeCookies() {
 	}
 	h := call.resp.Header()
 	if sc, ok := h["set-cookie"]; ok {
-		jar.SetCookie(sc, call.t.connHost, call.t.path, h["date"], time.Now())
+		jar.SetCookie(sc, call.u.Host, call.u.RequestURI, h["date"], time.Now())
 	}
 }
 
@@ -238,3 +241,32 @@ func init() {
 }
 
 func idempotent(method string) bool { return idempotentMethods[method] }
+
+// validate rejects what would split the request or inject headers
+// (Appendix B W5): a method that is not a token, a URL with spaces or
+// controls, bad header names or values. The error's Reason says which.
+// It applies validateRequest's rules with its predicates directly: its
+// range-over-func loop costs an allocation per request even without
+// headers.
+func (call *Call) validate(url string) error {
+	why := ""
+	switch {
+	case !isToken(call.method):
+		why = reasonBadMethod
+	case !validTarget(url):
+		why = reasonBadURL
+	}
+	for _, f := range call.opts.Headers {
+		switch {
+		case why != "" || f.Suppress:
+		case !isToken(f.Name):
+			why = reasonBadHeaderName
+		case !validFieldValue(f.Value):
+			why = reasonBadHeaderValue
+		}
+	}
+	if why != "" {
+		return &parseError{"httpc: invalid request: " + why, why, 599}
+	}
+	return nil
+}

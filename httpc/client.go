@@ -21,9 +21,6 @@ const (
 	DefaultPersistentTimeout = 3 * time.Second
 	// DefaultUserAgent is AnyEvent::HTTP 2.25's User-Agent, byte for byte.
 	DefaultUserAgent = "Mozilla/5.0 (compatible; U; AnyEvent-HTTP/2.25; +http://software.schmorp.de/pkg/AnyEvent)"
-	// maxHeadBytes bounds a response head (STYLE B7.4; AnyEvent has no
-	// limit).
-	maxHeadBytes = 64 << 10
 )
 
 // Client is AnyEvent::HTTP bound to one loop: its knobs, its per-host
@@ -138,9 +135,9 @@ func (cl *Client) maxRecurse() int {
 // acquire asks for a slot for call's host: granted at once (and the
 // request started) while the host has fewer than MaxPerHost, else queued.
 func (cl *Client) acquire(call *Call) {
-	hs := cl.hosts[call.t.connHost]
+	hs := cl.hosts[call.u.Host]
 	if hs == nil {
-		hs = cl.newHostSlots(call.t.connHost)
+		hs = cl.newHostSlots(call.u.Host)
 	}
 	call.hs = hs
 	if hs.active < cl.maxPerHost() && len(hs.queue) == 0 {

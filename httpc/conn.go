@@ -8,14 +8,6 @@ import (
 	"github.com/anyevent-go/anyevent/loop"
 )
 
-// Body framings, decided once when the head is complete (spec §10.1).
-const (
-	bodyNone       uint8 = iota // no body: HEAD, 1xx, 204, 205, 304, length 0
-	bodyFixed                   // Content-Length
-	bodyChunked                 // Transfer-Encoding: chunked
-	bodyUntilClose              // neither: read until end-of-file
-)
-
 // conn is one TCP connection and the request it serves; see phase.go for
 // its theory of operation.
 type conn struct {
@@ -31,12 +23,13 @@ type conn struct {
 	closed   bool
 
 	// response state of the current request
-	framing uint8
+	framing bodyKind
 	remain  int64 // Content-Length bytes still expected
 	got     int64 // body bytes received
 	body    []byte
-	cs      chunkScanner
-	hi      headInfo
+	keep    bool           // the head allows keeping the connection (spec §5.7)
+	rh      respHead       // the head being parsed; views into the read buffer
+	cd      chunkedDecoder // the chunked body being decoded
 
 	scanned  int   // head bytes already scanned without finding the end
 	nextIdle *conn // next (older) idle connection of the same pool key
@@ -58,7 +51,7 @@ func newConn(cl *Client, call *Call) {
 		d := call.timeout
 		prepare = func(int) time.Duration { return d }
 	}
-	c.attempt = connect(cl.l, call.t.connHost, call.t.portNum, prepare, c.onConnected)
+	c.attempt = connect(cl.l, call.u.Host, call.u.Port, prepare, c.onConnected)
 }
 
 // enter is the only place that changes c.phase: it checks the transition
@@ -129,7 +122,8 @@ func (c *conn) writeRequest() {
 		return
 	}
 	call, cl := c.call, c.cl
-	c.sawBytes, c.got, c.body, c.framing, c.scanned = false, 0, nil, bodyNone, 0
+	c.sawBytes, c.got, c.body, c.framing = false, 0, nil, bodyKindNone
+	c.rh.reset()
 	w := appendRequest(cl.wbuf[:0], call, cl.userAgent())
 	b := call.opts.Body
 	if len(b) <= smallBody {
@@ -183,7 +177,7 @@ func (c *conn) onError(h *loop.Handle, fatal bool, err error) {
 	case PhaseDone:
 		c.cl.dropIdle(c)
 	case PhaseBody:
-		if c.framing == bodyUntilClose {
+		if c.framing == bodyKindUntilClose {
 			if errors.Is(err, syscall.EPIPE) {
 				c.finish(true, nil)
 				return
@@ -216,7 +210,7 @@ func (c *conn) failConn(err error) {
 	e, ok := err.(*Error)
 	if !ok {
 		kind := kindIO
-		if errors.Is(err, errInvalidResp) || errors.Is(err, errGarbledHeaders) || errors.Is(err, errHeadTooLarge) || errors.Is(err, errIllegalPhase) || errors.Is(err, errLocation) {
+		if _, ok := err.(*parseError); ok || err == errIllegalPhase {
 			kind = kindLocal
 		}
 		e = newError(c.phase, opOf(err), call.url, err, kind)
@@ -254,13 +248,8 @@ func (c *conn) release(pool bool) {
 	c.cl.storeIdle(c)
 }
 
-// keepAlive applies the rule of spec §5.7 to the response head.
-func (c *conn) keepAlive() bool {
-	if versionBelow11(c.call.resp.HTTPVersion) {
-		return c.hi.connKA
-	}
-	return !c.hi.connClose
-}
+// keepAlive reports whether the response allows pooling (spec §5.7).
+func (c *conn) keepAlive() bool { return c.keep }
 
 func versionBelow11(v string) bool {
 	major, minor, i := 0, 0, 0
@@ -270,8 +259,8 @@ func versionBelow11(v string) bool {
 			return false
 		}
 	}
-	if i < len(v) {
-		minor = atoiSat(v[i+1:])
+	for i++; i < len(v) && minor < 10; i++ {
+		minor = minor*10 + int(v[i]-'0')
 	}
 	return major < 1 || (major == 1 && minor < 1)
 }

@@ -56,7 +56,8 @@
 //	598  OnHeader or OnBody returned Abort
 //	599  local: "Unparsable URL", "Only http and https URL schemes
 //	     supported", "Too many redirections", "Invalid server response",
-//	     "Garbled response headers"
+//	     "Garbled response headers", and the added safety checks
+//	     ("Invalid header value", "Response headers too large", ...)
 //
 // Errno texts are glibc's wording, as Perl prints them.
 //

@@ -23,20 +23,14 @@ var (
 
 // Unexported causes whose text (after the prefix) is AnyEvent's Reason.
 var (
-	errScheme         = errors.New("httpc: Only http and https URL schemes supported")
-	errUnparsable     = errors.New("httpc: Unparsable URL")
-	errNoAddress      = errors.New("httpc: No such device or address")
-	errInvalidResp    = errors.New("httpc: Invalid server response")
-	errGarbledHeaders = errors.New("httpc: Garbled response headers")
-	errGarbledChunked = errors.New("httpc: Garbled chunked transfer encoding")
-	errGarbledTrailer = errors.New("httpc: Garbled response trailers")
-	errHeadTooLarge   = errors.New("httpc: response head too large")
-	errLocation       = errors.New("httpc: Cannot parse Location")
-	errOnHeader       = errors.New("httpc: Request cancelled by on_header")
-	errOnBody         = errors.New("httpc: Request cancelled by on_body")
-	errIllegalPhase   = errors.New("httpc: internal error: illegal phase transition")
-	errBrokenPipe     = syscall.EPIPE
-	errUnexpectedEOF  = errors.New("httpc: Unexpected end-of-file")
+	errScheme        = errors.New("httpc: Only http and https URL schemes supported")
+	errUnparsable    = errors.New("httpc: Unparsable URL")
+	errNoAddress     = errors.New("httpc: No such device or address")
+	errOnHeader      = errors.New("httpc: Request cancelled by on_header")
+	errOnBody        = errors.New("httpc: Request cancelled by on_body")
+	errIllegalPhase  = errors.New("httpc: internal error: illegal phase transition")
+	errBrokenPipe    = syscall.EPIPE
+	errUnexpectedEOF = errors.New("httpc: Unexpected end-of-file")
 )
 
 // errKind says how an [Error]'s status is derived.
@@ -73,10 +67,13 @@ func (e *Error) Unwrap() error { return e.Err }
 // 598 when a callback aborted; 599 for local problems (bad URL, redirect
 // budget, malformed response head).
 func (e *Error) Status() int {
-	switch e.kind {
-	case kindAbort:
+	var pe *parseError
+	switch {
+	case e.kind == kindAbort:
 		return 598
-	case kindLocal:
+	case errors.As(e.Err, &pe):
+		return pe.status()
+	case e.kind == kindLocal:
 		return 599
 	}
 	return e.Phase.status()
@@ -94,6 +91,10 @@ func (e *Error) Timeout() bool {
 
 // reasonOf gives the AnyEvent text of a cause.
 func reasonOf(err error) string {
+	var pe *parseError
+	if errors.As(err, &pe) {
+		return pe.reason()
+	}
 	var oe *loop.OpError
 	if errors.As(err, &oe) {
 		err = oe.Err

@@ -30,6 +30,8 @@ package httpc
 //	Body    → Done
 //	Done    → Write (reuse from the pool)
 
+//go:generate stringer -type=Phase -trimprefix=Phase
+
 // Phase is the stage a request's connection is in (STYLE B2.5). It is the
 // "where" of an [Error] and decides its AnyEvent status class.
 type Phase uint8
@@ -45,17 +47,6 @@ const (
 	PhaseBody                 // reading the body
 	PhaseDone                 // finished; the conn is pooled or closed
 )
-
-var phaseNames = [...]string{"Resolve", "Connect", "Proxy", "TLS", "Write", "Header", "Body", "Done"}
-
-// String returns the phase's name without the prefix, as stringer
-// -trimprefix=Phase would.
-func (p Phase) String() string {
-	if int(p) < len(phaseNames) {
-		return phaseNames[p]
-	}
-	return "Phase(" + itoa(int(p)) + ")"
-}
 
 // legalNext[p] has bit q set when p → q is a legal transition.
 var legalNext = [...]uint16{

@@ -7,6 +7,11 @@ package httpc
 // with recurse-1 and the previous (body, Response) as Response.Redirect;
 // the DoneFunc only sees the end of the chain.
 
+// redirectLocationMode is how relative Location values are resolved: as
+// AnyEvent::HTTP with the URI module does (spec §9.1 step 4; Appendix B
+// W16 keeps its faithful default, W15 its URI-present fix).
+const redirectLocationMode = locationAnyEvent
+
 func redirectStatus(s int) bool {
 	switch s {
 	case 301, 302, 303, 307, 308:
@@ -39,7 +44,7 @@ func (call *Call) normalizeHopLocation() error {
 	if !ok {
 		return nil
 	}
-	abs, err := normalizeLocation(loc, &call.t, call.url)
+	abs, err := resolveLocation(&call.u, loc, redirectLocationMode)
 	if err != nil {
 		return err
 	}
@@ -76,13 +81,16 @@ func (call *Call) follow(body []byte) {
 	url := call.location
 	call.url, call.location, call.redirect = url, "", false
 	call.resp = Response{URL: url, Redirect: &Redirect{Body: body, Response: prev}}
-	t, err := parseTarget(url)
+	u, err := parseURL(url)
+	if err == nil {
+		err = call.validate(url)
+	}
 	if err != nil {
 		call.resp.fail(newError(PhaseResolve, "redirect", url, err, kindLocal), false)
 		call.deliver(nil)
 		return
 	}
-	call.t = t
+	call.u = u
 	call.state = callNew
 	call.cl.acquire(call)
 }

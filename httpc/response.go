@@ -1,7 +1,6 @@
 package httpc
 
 import (
-	"bytes"
 	"strconv"
 	"strings"
 
@@ -43,12 +42,9 @@ type Response struct {
 	// Handle is the connection handed over by Options.WantBodyHandle.
 	Handle *loop.Handle
 
-	head     []byte            // raw header lines (after the status line), owned
-	hdr      map[string]string // built lazily from head plus overrides
-	override []kv              // values set after the head: synthesised content-length, trailers
+	head []byte            // the raw head, status line included; owned
+	hdr  map[string]string // built from head on first use
 }
-
-type kv struct{ k, v string }
 
 // Redirect is a previous hop of a redirect chain: its body (nil on error)
 // and its response.
@@ -59,23 +55,20 @@ type Redirect struct {
 
 // Header returns the real headers: lower-case names, repeated headers
 // joined with "," in order, continuation lines kept as "\n" plus their
-// leading white space (spec §8.4). The map is built on the first call and
-// then kept; it belongs to the Response.
+// leading white space (spec §8.4), then trailers and a synthesised
+// content-length after a chunked body, and the absolute Location. The map
+// is built from the kept head on the first call and then kept; it belongs
+// to the Response.
 func (r *Response) Header() map[string]string {
 	if r.hdr != nil {
 		return r.hdr
 	}
 	r.hdr = make(map[string]string, 8)
-	forEachHeader(r.head, func(name, value []byte) {
-		k := lowerString(name)
-		if old, ok := r.hdr[k]; ok {
-			r.hdr[k] = old + "," + string(value)
-		} else {
-			r.hdr[k] = string(value)
+	if r.head != nil {
+		var rh respHead
+		if n, err := parseHead(r.head, &rh); n > 0 && err == nil {
+			headerMap(&rh, r.hdr)
 		}
-	})
-	for _, o := range r.override {
-		r.hdr[o.k] = o.v
 	}
 	return r.hdr
 }
@@ -103,14 +96,8 @@ func (r *Response) Get(name string) (string, bool) {
 	return v, ok
 }
 
-// setHeader records a value that replaces the head's (trailers, the
-// content-length synthesised for chunked bodies).
-func (r *Response) setHeader(k, v string) {
-	r.override = append(r.override, kv{k, v})
-	if r.hdr != nil {
-		r.hdr[k] = v
-	}
-}
+// setHeader sets a header value (the normalised Location).
+func (r *Response) setHeader(k, v string) { r.Header()[k] = v }
 
 // fail turns r into the error view of err.
 func (r *Response) fail(err *Error, keepOrig bool) {
@@ -118,65 +105,4 @@ func (r *Response) fail(err *Error, keepOrig bool) {
 		r.OrigStatus, r.OrigReason = r.Status, r.Reason
 	}
 	r.Status, r.Reason, r.HasReason, r.Err = err.Status(), err.Reason(), true, err
-}
-
-// forEachHeader calls fn for every header line of head: name before the
-// colon, value without leading blanks, continuation lines appended.
-func forEachHeader(head []byte, fn func(name, value []byte)) {
-	var name, value []byte
-	var folded []byte
-	for pos := 0; pos < len(head); {
-		end, next := nextLine(head, pos)
-		line := head[pos:end]
-		pos = next
-		if len(line) == 0 {
-			break
-		}
-		if line[0] == ' ' || line[0] == '\t' {
-			if name != nil {
-				folded = append(append(append(folded[:0], value...), '\n'), line...)
-				value = folded
-			}
-			continue
-		}
-		if name != nil {
-			fn(name, value)
-		}
-		c := bytes.IndexByte(line, ':')
-		if c < 0 {
-			name = nil
-			continue
-		}
-		name, value = line[:c], bytes.TrimLeft(line[c+1:], " \t")
-	}
-	if name != nil {
-		fn(name, value)
-	}
-}
-
-// lowerString returns b lower-cased as a string.
-func lowerString(b []byte) string {
-	return strings.ToLower(string(b))
-}
-
-// internReason returns the common reason phrases and versions without
-// allocating.
-func internText(b []byte) string {
-	switch string(b) {
-	case "OK":
-		return "OK"
-	case "1.1":
-		return "1.1"
-	case "1.0":
-		return "1.0"
-	case "Not Found":
-		return "Not Found"
-	case "No Content":
-		return "No Content"
-	case "Found":
-		return "Found"
-	case "Not Modified":
-		return "Not Modified"
-	}
-	return string(b)
 }

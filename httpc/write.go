@@ -12,18 +12,15 @@ import (
 // (a deterministic order; AnyEvent's is hash order). Header names are sent
 // lower-cased with the first letter upper-cased, as AnyEvent does.
 func appendRequest(dst []byte, call *Call, ua string) []byte {
-	t := &call.t
+	u := &call.u
 	dst = append(dst, call.method...)
 	dst = append(dst, ' ')
-	dst = append(dst, t.path...)
+	dst = append(dst, u.RequestURI...)
 	dst = append(dst, " HTTP/1.1\r\n"...)
 	hs := call.opts.Headers
 	if userIndex(hs, "host") < 0 {
 		dst = append(dst, "Host: "...)
-		dst = append(dst, t.host...)
-		if t.explicit {
-			dst = append(append(dst, ':'), t.port...)
-		}
+		dst = append(dst, u.HostPort...)
 		dst = append(dst, "\r\n"...)
 	}
 	cookies := call.cookieHeader()
@@ -38,8 +35,8 @@ func appendRequest(dst []byte, call *Call, ua string) []byte {
 	}
 	if userIndex(hs, "referer") < 0 {
 		dst = append(dst, "Referer: "...)
-		dst = append(append(append(dst, t.scheme...), "://"...), t.authority...)
-		dst = append(append(dst, t.path...), "\r\n"...)
+		dst = append(append(append(dst, u.Scheme...), "://"...), u.Authority...)
+		dst = append(append(dst, u.RequestURI...), "\r\n"...)
 	}
 	if userIndex(hs, "user-agent") < 0 {
 		dst = appendField(dst, "user-agent", ua)
@@ -101,7 +98,7 @@ func (call *Call) cookieHeader() string {
 	if call.opts.CookieJar == nil {
 		return ""
 	}
-	return call.opts.CookieJar.Header(call.t.scheme, call.t.connHost, call.t.path, time.Now())
+	return call.opts.CookieJar.Header(call.u.Scheme, call.u.Host, call.u.RequestURI, time.Now())
 }
 
 // appendField appends "Name: value\r\n" with the name lower-cased and its
