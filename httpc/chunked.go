@@ -19,8 +19,10 @@ package httpc
 // (Appendix B W9): the length of a size line, the size of a chunk
 // (int64), the trailer section, and the ratio of framing to data.
 //
-// States, in stream order (pico's names; there is no chunkSizeLF because
-// a CR before the LF of a size line is ignored like any other byte):
+// States, in stream order, named after pico's CHUNKED_IN_* states (STYLE
+// B2.5's chunkSize... names are taken by the core's stop-gap scanner).
+// There is no state for the LF of a size line: a CR before it is ignored
+// like any other byte after the digits.
 //
 //	chunkInSize    hex digits of a size; the first byte must be one
 //	chunkInExt     the rest of the size line, up to and including LF

@@ -1,0 +1,121 @@
+package httpc
+
+import (
+	"maps"
+	"testing"
+)
+
+// urlTests are spec §3 and Appendix C T01, T07-T09 (want.Raw is filled in
+// from in).
+var urlTests = []struct {
+	in   string
+	want urlParts
+	err  error
+}{
+	{in: "http://User:Pw@LocalHost:18080/a/b?q=1#frag", want: urlParts{Scheme: "http",
+		Authority: "User:Pw@LocalHost:18080", Userinfo: "User:Pw", Host: "localhost", HostPort: "localhost:18080",
+		Port: 18080, PortText: "18080", ExplicitPort: true, Path: "/a/b", Query: "?q=1", RequestURI: "/a/b?q=1"}},
+	{in: "HTTPS://Example.COM", want: urlParts{Scheme: "https", Authority: "Example.COM",
+		Host: "example.com", HostPort: "example.com", Port: 443, PortText: "443", RequestURI: "/"}},
+	{in: "http://h?x=1", want: urlParts{Scheme: "http", Authority: "h", Host: "h", HostPort: "h",
+		Port: 80, PortText: "80", Query: "?x=1", RequestURI: "/?x=1"}},
+	{in: "http://h/?", want: urlParts{Scheme: "http", Authority: "h", Host: "h", HostPort: "h",
+		Port: 80, PortText: "80", Path: "/", Query: "?", RequestURI: "/?"}},
+	{in: "http://h#f?x", want: urlParts{Scheme: "http", Authority: "h", Host: "h", HostPort: "h",
+		Port: 80, PortText: "80", RequestURI: "/"}},
+	{in: "http://h/a b", want: urlParts{Scheme: "http", Authority: "h", Host: "h", HostPort: "h",
+		Port: 80, PortText: "80", Path: "/a b", RequestURI: "/a b"}},
+	{in: "http://[::1]:8080/x", want: urlParts{Scheme: "http", Authority: "[::1]:8080", Host: "::1",
+		HostPort: "[::1]:8080", Port: 8080, PortText: "8080", ExplicitPort: true, Path: "/x", RequestURI: "/x"}},
+	{in: "http://[2001:DB8::1]/", want: urlParts{Scheme: "http", Authority: "[2001:DB8::1]", Host: "2001:db8::1",
+		HostPort: "[2001:db8::1]", Port: 80, PortText: "80", Path: "/", RequestURI: "/"}},
+	{in: "http://[::1/", want: urlParts{Scheme: "http", Authority: "[::1", Host: "[:", // port 1, as Perl's regex
+		HostPort: "[::1", Port: 1, PortText: "1", ExplicitPort: true, Path: "/", RequestURI: "/"}},
+	{in: "http://[::x/", want: urlParts{Scheme: "http", Authority: "[::x", Host: "[::x",
+		HostPort: "[::x", Port: 80, PortText: "80", Path: "/", RequestURI: "/"}},
+	{in: "http://::1/", want: urlParts{Scheme: "http", Authority: "::1", Host: ":", HostPort: "::1",
+		Port: 1, PortText: "1", ExplicitPort: true, Path: "/", RequestURI: "/"}},
+	{in: "http://127.0.0.1:80/", want: urlParts{Scheme: "http", Authority: "127.0.0.1:80", Host: "127.0.0.1",
+		HostPort: "127.0.0.1:80", Port: 80, PortText: "80", ExplicitPort: true, Path: "/", RequestURI: "/"}},
+	{in: "http://h:0080/", want: urlParts{Scheme: "http", Authority: "h:0080", Host: "h",
+		HostPort: "h:0080", Port: 80, PortText: "0080", ExplicitPort: true, Path: "/", RequestURI: "/"}},
+	{in: "http://host:/", want: urlParts{Scheme: "http", Authority: "host:", Host: "host:",
+		HostPort: "host:", Port: 80, PortText: "80", Path: "/", RequestURI: "/"}},
+	{in: "http://host:abc/", want: urlParts{Scheme: "http", Authority: "host:abc", Host: "host:abc",
+		HostPort: "host:abc", Port: 80, PortText: "80", Path: "/", RequestURI: "/"}},
+	{in: "http://:80/", want: urlParts{Scheme: "http", Authority: ":80", Host: ":80",
+		HostPort: ":80", Port: 80, PortText: "80", Path: "/", RequestURI: "/"}},
+	{in: "http://a@b@c/", want: urlParts{Scheme: "http", Authority: "a@b@c", Userinfo: "a@b", Host: "c",
+		HostPort: "c", Port: 80, PortText: "80", Path: "/", RequestURI: "/"}},
+	{in: "http://h\xc3\x84/", want: urlParts{Scheme: "http", Authority: "h\xc3\x84", Host: "h\xc3\x84",
+		HostPort: "h\xc3\x84", Port: 80, PortText: "80", Path: "/", RequestURI: "/"}},
+	{in: "ftp://x/", err: errURLScheme},
+	{in: "www.example.com", err: errURLScheme},
+	{in: "//host/", err: errURLScheme},
+	{in: "mailto:x@y", err: errURLScheme},
+	{in: ":x", err: errURLScheme},
+	{in: "", err: errURLScheme},
+	{in: "http:///path", err: errURLSyntax},
+	{in: "http://user@/", err: errURLSyntax},
+	{in: "http://", err: errURLSyntax},
+	{in: "http:/foo", err: errURLSyntax},
+	{in: "HTTPS://", err: errURLSyntax},
+	{in: "http:", err: errURLSyntax},
+	{in: "http://h:65536/", err: errURLSyntax},
+	{in: "http://h:99999999999999999999/", err: errURLSyntax},
+	{in: "http://[]/", err: errURLSyntax},
+}
+
+func TestParseURL(t *testing.T) {
+	for _, tt := range urlTests {
+		got, err := parseURL(tt.in)
+		want := tt.want
+		if tt.err == nil {
+			want.Raw = tt.in
+		}
+		if err != tt.err || got != want {
+			t.Errorf("parseURL(%q):\n got %+v, %v\nwant %+v, %v", tt.in, got, err, want, tt.err)
+		}
+	}
+}
+
+// headersSeq turns a map into the iterator validateRequest takes.
+func headersSeq(m map[string]string) func(func(string, string) bool) {
+	return maps.All(m)
+}
+
+// TestValidateRequest is Appendix B W5.
+func TestValidateRequest(t *testing.T) {
+	for _, tc := range []struct {
+		method, url string
+		headers     map[string]string
+		want        string
+	}{
+		{"GET", "http://h/a?b=c#d", map[string]string{"X-A": "v\tw", "Host": "h:80"}, ""},
+		{"M-SEARCH", "http://h/\xc3\xa4", nil, ""},
+		{"GET", "http://h/a b", nil, reasonBadURL},
+		{"GET", "http://h/a\r\nX: y", nil, reasonBadURL},
+		{"GET", "http://h/\x00", nil, reasonBadURL},
+		{"GET", "http://h/\x7f", nil, reasonBadURL},
+		{"GET", "http://h/#a\tb", nil, reasonBadURL},
+		{"GET /x", "http://h/", nil, reasonBadMethod},
+		{"", "http://h/", nil, reasonBadMethod},
+		{"G\xc9T", "http://h/", nil, reasonBadMethod},
+		{"GET\r\n", "http://h/", nil, reasonBadMethod},
+		{"GET", "http://h/", map[string]string{"X A": "v"}, reasonBadHeaderName},
+		{"GET", "http://h/", map[string]string{"": "v"}, reasonBadHeaderName},
+		{"GET", "http://h/", map[string]string{"X:": "v"}, reasonBadHeaderName},
+		{"GET", "http://h/", map[string]string{"X": "a\r\nEvil: 1"}, reasonBadHeaderValue},
+		{"GET", "http://h/", map[string]string{"X": "a\nb"}, reasonBadHeaderValue},
+		{"GET", "http://h/", map[string]string{"X": "a\x00b"}, reasonBadHeaderValue},
+		{"GET", "http://h/", map[string]string{"X": "a\x7f"}, reasonBadHeaderValue},
+	} {
+		var hs func(func(string, string) bool)
+		if tc.headers != nil {
+			hs = headersSeq(tc.headers)
+		}
+		if got := validateRequest(tc.method, tc.url, hs); got != tc.want {
+			t.Errorf("validateRequest(%q, %q, %q) = %q, want %q", tc.method, tc.url, tc.headers, got, tc.want)
+		}
+	}
+}
