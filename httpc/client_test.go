@@ -247,3 +247,36 @@ func TestCancel(t *testing.T) {
 	call.Cancel()
 	runFor(t, l, 50*time.Millisecond)
 }
+
+// W5: header injection and request splitting are refused before the
+// request touches the network.
+func TestRequestRefused(t *testing.T) {
+	l, cl := newClient(t)
+	cases := []struct {
+		method, url string
+		hdr         []HeaderField
+		reason      string
+	}{
+		{"GET", "http://127.0.0.1:1/a b", nil, "Invalid character in URL"},
+		{"G ET", "http://127.0.0.1:1/", nil, "Invalid request method"},
+		{"GET", "http://127.0.0.1:1/", []HeaderField{{Name: "X", Value: "a\r\nInjected: 1"}}, "Invalid header value"},
+		{"GET", "http://127.0.0.1:1/", []HeaderField{{Name: "X Y", Value: "a"}}, "Invalid header name"},
+	}
+	for _, tc := range cases {
+		res := do(t, l, cl, tc.method, tc.url, &Options{Headers: tc.hdr})
+		checkStatus(t, res, 599, tc.reason)
+	}
+}
+
+// Cancel from inside OnHeader: no completion callback, connection closed.
+func TestCancelInOnHeader(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
+	var call *Call
+	call = cl.Get(s.URL("/"), &Options{OnHeader: func(*Response) Action { call.Cancel(); return Continue }},
+		func([]byte, *Response) { t.Error("callback after Cancel") })
+	runFor(t, l, 100*time.Millisecond)
+	if cl.Active() != 0 || cl.Idle() != 0 {
+		t.Errorf("active %d idle %d", cl.Active(), cl.Idle())
+	}
+}

@@ -101,6 +101,9 @@ func (c *conn) handleOptions() *loop.HandleOptions {
 	o.OnRead, o.OnEOF, o.OnError, o.OnDrain, o.OnStartTLS = c.onRead, c.onEOF, c.onError, nil, nil
 	o.Timeout, o.RTimeout, o.WTimeout = c.call.timeout, 0, 0
 	o.OnTimeout, o.OnRTimeout, o.OnWTimeout = nil, nil, nil
+	if o.Linger == 0 {
+		o.Linger = -1 // a closed request connection is closed now, not flushed for an hour
+	}
 	return &o
 }
 

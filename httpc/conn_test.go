@@ -23,6 +23,7 @@ func TestBodies(t *testing.T) {
 		{"continue", "GET", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", "ok", 200, "OK", map[string]string{"content-length": "2"}},
 		{"extra", "GET", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nxyzMORE", "xyz", 200, "OK", map[string]string{"content-length": "3"}},
 		{"zeros", "GET", "HTTP/01.1 200 OK\r\nContent-Length: 0\r\n\r\n", "", 200, "OK", map[string]string{"content-length": "0"}},
+		{"reasonless", "GET", "HTTP/1.1 200\r\nX-First: y\r\nContent-Length: 2\r\n\r\nok", "ok", 200, "X-First: y", map[string]string{"content-length": "2"}},
 		{"invalid", "GET", "HTTX/1.1 200 OK\r\n\r\n", "", 599, "Invalid server response", nil},
 		{"garbled", "GET", "HTTP/1.1 200 OK\r\nnocolon\r\n\r\n", "", 599, "Garbled response headers", nil},
 		{"badchunk", "GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "", 597, "Garbled chunked transfer encoding",
