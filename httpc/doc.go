@@ -68,4 +68,25 @@
 // allocation; the header map is built only when [Response.Header] or
 // [Response.Get] is first called. Pieces given to OnBody are views valid
 // only until OnBody returns.
+// # Differences from AnyEvent::HTTP
+//
+// Deliberate, so far (see also the parsers' own notes on limits and
+// strictness):
+//
+//   - Every callback is asynchronous, early errors included.
+//   - Requests whose method, URL or header fields would split the request
+//     or inject headers fail with 599 before touching the network (W5).
+//   - A connection with unread bytes after a response (bytes past the
+//     Content-Length, the real response after a 1xx) is never pooled, so
+//     a later request cannot read stale bytes (W8); bytes past the length
+//     are still discarded from the body as AnyEvent does.
+//   - Relative Location values starting with ".", "?" or "#" are resolved
+//     with RFC 3986 (AnyEvent with the URI module) instead of failing.
+//   - Response heads, trailers and chunk framing have size limits.
+//   - OnHeader/OnBody return an [Action] instead of a truthy value;
+//     WantBodyHandle's handle has its timeout disarmed.
+//   - Header names and methods are folded in ASCII only.
+//   - Request headers go out in a fixed order: Host, the caller's
+//     headers, Cookie, Referer, User-agent, Content-length, Connection,
+//     Te (AnyEvent uses hash order).
 package httpc
