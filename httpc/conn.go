@@ -182,7 +182,7 @@ func (c *conn) onError(h *loop.Handle, fatal bool, err error) {
 	case PhaseBody:
 		if c.framing == bodyKindUntilClose {
 			if errors.Is(err, syscall.EPIPE) {
-				c.finish(true, nil)
+				c.finish(false, nil) // end-of-file ends the body (spec §10.7)
 				return
 			}
 			c.finishErr(newError(PhaseBody, opOf(err), c.call.url, err, kindIO))

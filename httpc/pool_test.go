@@ -215,3 +215,24 @@ func TestIdleUnsolicited(t *testing.T) {
 		t.Errorf("idle %d after unsolicited bytes", cl.Idle())
 	}
 }
+
+// An idle pooled connection closed by the server is noticed and dropped;
+// the next request opens a new connection without a retry.
+func TestIdleClosedByServer(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, func(c *testserver.Conn) {
+		c.ReadRequest()
+		c.Write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		c.Pause(30 * time.Millisecond)
+	})
+	do(t, l, cl, "GET", s.URL("/"), nil)
+	runFor(t, l, 150*time.Millisecond)
+	if cl.Idle() != 0 {
+		t.Fatalf("idle %d after the server closed", cl.Idle())
+	}
+	res := do(t, l, cl, "GET", s.URL("/2"), nil)
+	checkStatus(t, res, 200, "OK")
+	if s.Accepted() != 2 || len(s.Requests()) != 2 {
+		t.Errorf("accepted %d requests %d", s.Accepted(), len(s.Requests()))
+	}
+}
