@@ -49,8 +49,9 @@ type Client struct {
 	hosts  map[string]*hostSlots
 	pool   map[poolKey]*conn
 	active int
-	spare  []*hostSlots // recycled slot records
-	wbuf   []byte       // scratch for request heads, shared by all conns
+	spare  []*hostSlots         // recycled slot records
+	wbuf   []byte               // scratch for request heads, shared by all conns
+	trace  func(from, to Phase) // test hook: every phase transition
 }
 
 // hostSlots is the slot bookkeeping of one host (spec §5.1).

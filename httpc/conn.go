@@ -63,6 +63,9 @@ func (c *conn) enter(next Phase) bool {
 		}
 		return false
 	}
+	if c.cl.trace != nil {
+		c.cl.trace(c.phase, next)
+	}
 	c.phase = next
 	if c.h != nil {
 		c.h.TimeoutReset()

@@ -1,6 +1,10 @@
 package httpc
 
-import "testing"
+import (
+	"strconv"
+	"strings"
+	"testing"
+)
 
 // TestPhaseTransitions enumerates the whole transition table (STYLE B8).
 func TestPhaseTransitions(t *testing.T) {
@@ -61,4 +65,26 @@ func TestEnterRejectsIllegal(t *testing.T) {
 		t.Errorf("phase %v resp %+v", c.phase, got)
 	}
 	_ = l
+}
+
+// TestPhaseSequences records the transitions of a fresh connection, a
+// pooled one, a 100 Continue and a refused connect.
+func TestPhaseSequences(t *testing.T) {
+	l, cl := newClient(t)
+	var seq []string
+	cl.trace = func(from, to Phase) { seq = append(seq, from.String()+">"+to.String()) }
+	s := startServer(t, answer("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
+	check := func(name string, want ...string) {
+		t.Helper()
+		if got := strings.Join(seq, " "); got != strings.Join(want, " ") {
+			t.Errorf("%s: %s", name, got)
+		}
+		seq = nil
+	}
+	do(t, l, cl, "GET", s.URL("/"), nil)
+	check("fresh", "Resolve>Connect", "Connect>Write", "Write>Header", "Header>Header", "Header>Body", "Body>Done")
+	do(t, l, cl, "GET", s.URL("/"), nil)
+	check("pooled", "Done>Write", "Write>Header", "Header>Header", "Header>Body", "Body>Done")
+	do(t, l, cl, "GET", "http://127.0.0.1:"+strconv.Itoa(freePort(t))+"/", nil)
+	check("refused", "Resolve>Connect")
 }
