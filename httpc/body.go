@@ -16,28 +16,32 @@ const maxPrealloc = 1 << 20
 func (c *conn) readHead(h *loop.Handle) {
 	buf := h.RBuf()
 	c.sawBytes = true
-	n, err := parseHead(buf, &c.rh)
+	rh := &c.cl.rh // shared: a head is used up within this callback
+	rh.reset()
+	rh.scan = c.scanned
+	n, err := parseHead(buf, rh)
 	if err != nil {
 		if err == errHeaderLine {
-			c.call.resp.HTTPVersion = c.rh.httpVersion() // spec §8.4
+			c.call.resp.HTTPVersion = rh.httpVersion() // spec §8.4
 		}
 		c.failConn(err)
 		return
 	}
 	if n == 0 {
+		c.scanned = rh.scan // resume the search there (B7.5)
 		return
 	}
-	if c.rh.status == 100 {
+	c.scanned = 0
+	if rh.status == 100 {
 		h.Consume(n)
-		c.rh.reset()
 		c.enter(PhaseHeader)
 		return
 	}
-	if !c.takeHead(buf[:n]) {
+	if !c.takeHead(rh, buf[:n]) {
 		return
 	}
 	h.Consume(n)
-	if hasField(&c.rh, "location") {
+	if hasField(rh, "location") {
 		if err := c.call.normalizeHopLocation(); err != nil {
 			c.failConn(err)
 			return
@@ -50,8 +54,8 @@ func (c *conn) readHead(h *loop.Handle) {
 // and the keep-alive vote, and copies the head into the one allocation
 // that will also hold a Content-Length body. It reports false when the
 // framing is invalid (the request is then finished).
-func (c *conn) takeHead(head []byte) bool {
-	call, rh := c.call, &c.rh
+func (c *conn) takeHead(rh *respHead, head []byte) bool {
+	call := c.call
 	r := &call.resp
 	r.Status, r.HTTPVersion = rh.status, rh.httpVersion()
 	r.Reason, r.HasReason = rh.reasonPhrase()
@@ -213,6 +217,9 @@ func (c *conn) readFixed(h *loop.Handle, buf []byte) {
 // (chunkedDecoder.decode compacts the data to the front) and delivers
 // each run of data.
 func (c *conn) readChunked(h *loop.Handle, buf []byte) {
+	if c.cd == nil {
+		c.cd = new(chunkedDecoder) // kept for the connection's next chunked body
+	}
 	out, consumed, done, err := c.cd.decode(buf)
 	h.Consume(consumed) // buf stays valid until this callback returns
 	if out > 0 {
@@ -236,7 +243,7 @@ func (c *conn) readChunked(h *loop.Handle, buf []byte) {
 func (c *conn) endChunked(extra bool) {
 	m := c.call.resp.Header()
 	setChunkedLength(m, c.cd.total)
-	mergeTrailers(&c.cd, m)
+	mergeTrailers(c.cd, m)
 	c.cd.reset()
 	c.finish(!extra, nil)
 }

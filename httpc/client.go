@@ -52,6 +52,7 @@ type Client struct {
 	spare  []*hostSlots         // recycled slot records
 	wbuf   []byte               // scratch for request heads, shared by all conns
 	trace  func(from, to Phase) // test hook: every phase transition
+	rh     respHead             // head parser state, shared: see conn.readHead
 }
 
 // hostSlots is the slot bookkeeping of one host (spec §5.1).

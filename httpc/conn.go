@@ -27,11 +27,10 @@ type conn struct {
 	remain  int64 // Content-Length bytes still expected
 	got     int64 // body bytes received
 	body    []byte
-	keep    bool           // the head allows keeping the connection (spec §5.7)
-	rh      respHead       // the head being parsed; views into the read buffer
-	cd      chunkedDecoder // the chunked body being decoded
+	keep    bool            // the head allows keeping the connection (spec §5.7)
+	scanned int             // head bytes searched without finding its end
+	cd      *chunkedDecoder // the chunked body being decoded; nil until one comes
 
-	scanned  int   // head bytes already scanned without finding the end
 	nextIdle *conn // next (older) idle connection of the same pool key
 }
 
@@ -129,7 +128,10 @@ func (c *conn) writeRequest() {
 	}
 	call, cl := c.call, c.cl
 	c.sawBytes, c.got, c.body, c.framing = false, 0, nil, bodyKindNone
-	c.rh.reset()
+	c.scanned = 0
+	if c.cd != nil {
+		c.cd.reset()
+	}
 	w := appendRequest(cl.wbuf[:0], call, cl.userAgent())
 	b := call.opts.Body
 	if len(b) <= smallBody {

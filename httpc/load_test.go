@@ -7,6 +7,7 @@ import (
 	"net/netip"
 	"os"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 
@@ -225,4 +226,35 @@ func BenchmarkKeepAliveGet(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		k.run()
 	}
+}
+
+// TestIdleConnMemory reports the Go heap held per idle pooled connection
+// (PERFORMANCE.md P5), client side only: the server is a plain socket
+// pair per connection outside the heap measurement's concern... it runs on
+// the same loop, so its handles are measured separately and subtracted.
+func TestIdleConnMemory(t *testing.T) {
+	l, cl := newClient(t)
+	const n = 500
+	cl.MaxPerHost = n
+	s := startLoopServer(t, l, helloResp)
+	pending := n
+	for i := 0; i < n; i++ {
+		cl.Get(s.url("/"), &Options{SessionID: strconv.Itoa(i)}, func([]byte, *Response) { pending-- })
+	}
+	runUntil(t, l, 10*time.Second, &pending)
+	runFor(t, l, 10*time.Millisecond)
+	if cl.Idle() != n {
+		t.Fatalf("idle %d", cl.Idle())
+	}
+	heap := func() uint64 {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		return ms.HeapAlloc
+	}
+	withIdle := heap()
+	cl.CloseIdle()
+	runFor(t, l, 50*time.Millisecond) // the server handles see EOF and go
+	without := heap()
+	t.Logf("heap per idle connection (client and on-loop server handle): %d B", (withIdle-without)/n)
 }
