@@ -229,9 +229,9 @@ func BenchmarkKeepAliveGet(b *testing.B) {
 }
 
 // TestIdleConnMemory reports the Go heap held per idle pooled connection
-// (PERFORMANCE.md P5), client side only: the server is a plain socket
-// pair per connection outside the heap measurement's concern... it runs on
-// the same loop, so its handles are measured separately and subtracted.
+// (PERFORMANCE.md P5). The figure includes the on-loop server's handle for
+// the connection and a pool entry per connection (each has its own
+// SessionID), so the client's own share is lower.
 func TestIdleConnMemory(t *testing.T) {
 	l, cl := newClient(t)
 	const n = 500
