@@ -32,7 +32,7 @@ func (c *conn) readHead(h *loop.Handle) {
 		return
 	}
 	c.scanned = 0
-	if rh.status == 100 {
+	if skipInterim(rh.status) {
 		h.Consume(n)
 		c.enter(PhaseHeader)
 		return
@@ -76,6 +76,14 @@ func (c *conn) takeHead(rh *respHead, head []byte) bool {
 	}
 	c.framing, c.remain = kind, length
 	return true
+}
+
+// skipInterim reports the interim responses that are read and dropped:
+// every 1xx but 101, whose protocol switch ends HTTP on the connection
+// (Appendix B W8; AnyEvent skips only 100 and takes any other 1xx as the
+// final response, leaving the real one unread).
+func skipInterim(status int) bool {
+	return isInformational(status) && status != 101
 }
 
 // framingMethod is the method framing is decided for: GET after a
@@ -187,30 +195,24 @@ func (c *conn) deliver(p []byte) bool {
 	return true
 }
 
+// readFixed reads a Content-Length body. Bytes past the length are
+// neither delivered (AnyEvent hands OnBody the whole buffer) nor left for
+// the next response: they are discarded and the connection is not pooled,
+// since the peer broke the framing (Appendix B W8).
 func (c *conn) readFixed(h *loop.Handle, buf []byte) {
-	if c.call.onBody() != nil {
-		// AnyEvent hands OnBody the whole buffer, even past the length.
-		h.Consume(len(buf))
-		c.got += int64(len(buf))
-		c.remain -= int64(len(buf))
-		if c.deliver(buf) && c.remain <= 0 {
-			c.finish(c.remain == 0, nil)
-		}
-		return
-	}
 	n := int(min(c.remain, int64(len(buf))))
-	c.body = append(c.body, buf[:n]...)
 	c.remain -= int64(n)
 	c.got += int64(n)
 	if c.remain > 0 {
 		h.Consume(n)
+		c.deliver(buf[:n])
 		return
 	}
-	// Bytes past the length are discarded, and the connection is not
-	// pooled: the peer broke the framing (W8).
 	extra := len(buf) > n
 	h.Consume(len(buf))
-	c.finish(!extra, nil)
+	if c.deliver(buf[:n]) {
+		c.finish(!extra, nil)
+	}
 }
 
 // readChunked decodes chunked framing in place in the read buffer

@@ -183,8 +183,10 @@ func TestOnBodyAbortAndOverDelivery(t *testing.T) {
 	var got string
 	res := do(t, l, cl, "GET", s.URL("/"), &Options{OnBody: func(p []byte, r *Response) Action { got += string(p); return Continue }})
 	checkStatus(t, res, 200, "OK")
-	if got != "abcEXTRA" {
-		t.Errorf("on_body got %q", got)
+	// W8: AnyEvent delivers "abcEXTRA"; bytes past the length are dropped
+	// with the connection instead.
+	if got != "abc" || cl.Idle() != 0 {
+		t.Errorf("on_body got %q, idle %d", got, cl.Idle())
 	}
 	res = do(t, l, cl, "GET", s.URL("/"), &Options{OnBody: func([]byte, *Response) Action { return Abort }})
 	checkStatus(t, res, 598, "Request cancelled by on_body")

@@ -26,8 +26,9 @@
 //     PhaseBody → PhaseDone; a pooled connection enters at PhaseWrite.
 //     Each phase starts a fresh inactivity period of Options.Timeout: the
 //     timeout is reset by any I/O and there is no overall deadline.
-//  4. Head. 100 Continue is skipped; any other 1xx, 204, 205, 304 and HEAD
-//     responses have no body. OnHeader may Abort (598).
+//  4. Head. Interim 1xx responses are skipped, except 101, which is
+//     final; 101, 204, 304 and HEAD responses have no body (205 neither,
+//     unless framed). OnHeader may Abort (598).
 //  5. Body. Content-Length, chunked, or until end-of-file; OnBody may take
 //     the pieces instead of the DoneFunc, WantBodyHandle takes the whole
 //     connection.
@@ -76,10 +77,14 @@
 //   - Every callback is asynchronous, early errors included.
 //   - Requests whose method, URL or header fields would split the request
 //     or inject headers fail with 599 before touching the network (W5).
-//   - A connection with unread bytes after a response (bytes past the
-//     Content-Length, the real response after a 1xx) is never pooled, so
-//     a later request cannot read stale bytes (W8); bytes past the length
-//     are still discarded from the body as AnyEvent does.
+//   - Response desync is prevented (W8): every 1xx but 101 is skipped
+//     (AnyEvent skips only 100 and returns e.g. a 103 as final, leaving
+//     the real response on the connection); a connection with bytes left
+//     after a response is never pooled; bytes past the Content-Length are
+//     dropped and not handed to OnBody; an invalid Content-Length ("abc",
+//     "-1", disagreeing duplicates) fails with 597 instead of meaning 0.
+//   - Transfer-Encoding is chunked only when chunked is the final coding
+//     (RFC 9112), not whenever the word occurs.
 //   - Relative Location values starting with ".", "?" or "#" are resolved
 //     with RFC 3986 (AnyEvent with the URI module) instead of failing.
 //   - Response heads, trailers and chunk framing have size limits.

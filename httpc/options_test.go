@@ -127,22 +127,33 @@ func TestTrailers(t *testing.T) {
 	checkStatus(t, res, 597, "Garbled response trailers")
 }
 
-// W8: a 103 Early Hints leaves the real response unread; the connection
-// is not pooled, so the next request cannot read the stale bytes.
+// T24/T25 in safe mode (W8): a 103 is skipped like 100.
+func TestEarlyHintsSkipped(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answer("HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
+	res := do(t, l, cl, "GET", s.URL("/"), nil)
+	checkStatus(t, res, 200, "OK")
+	if string(res.body) != "ok" || !equalMaps(res.r.Header(), map[string]string{"content-length": "2"}) || cl.Idle() != 1 {
+		t.Errorf("body %q headers %q idle %d", res.body, res.r.Header(), cl.Idle())
+	}
+}
+
+// W8: bytes after a complete response leave its connection unpooled, so
+// a request issued from the callback cannot read them as its response.
 func TestNoReuseWithUnreadBytes(t *testing.T) {
 	l, cl := newClient(t)
-	s := startServer(t, answer("HTTP/1.1 103 Early Hints\r\nLink: </s>\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nold"))
+	s := startServer(t, answer("HTTP/1.1 204 No\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nold"))
 	var second result
 	pending := 2
 	cl.Get(s.URL("/1"), nil, func(body []byte, r *Response) {
-		if r.Status != 103 {
+		if r.Status != 204 {
 			t.Errorf("first: %d", r.Status)
 		}
 		pending--
 		cl.Get(s.URL("/2"), nil, func(body []byte, r *Response) { second = result{body, r}; pending-- })
 	})
 	runUntil(t, l, 5*time.Second, &pending)
-	if second.r.Status != 103 || s.Accepted() != 2 {
+	if second.r.Status != 204 || s.Accepted() != 2 {
 		t.Errorf("second: %d %q, %d connections", second.r.Status, second.body, s.Accepted())
 	}
 }
