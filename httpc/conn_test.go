@@ -24,6 +24,15 @@ func TestBodies(t *testing.T) {
 		{"extra", "GET", "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nxyzMORE", "xyz", 200, "OK", map[string]string{"content-length": "3"}},
 		{"zeros", "GET", "HTTP/01.1 200 OK\r\nContent-Length: 0\r\n\r\n", "", 200, "OK", map[string]string{"content-length": "0"}},
 		{"reasonless", "GET", "HTTP/1.1 200\r\nX-First: y\r\nContent-Length: 2\r\n\r\nok", "ok", 200, "X-First: y", map[string]string{"content-length": "2"}},
+		{"T18", "GET", "http/01.1   404   Not  Found  \r\nContent-Length: 0\r\n\r\n", "", 404, "Not  Found  ", map[string]string{"content-length": "0"}},
+		{"T19", "GET", "garbage\r\n\r\n", "", 599, "Invalid server response", nil},
+		{"T20", "GET", "\r\nHTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", "", 599, "Invalid server response", nil},
+		{"T23", "GET", "HTTP/1.1 100 Continue\r\nX-Ignored: 1\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, Chunked\r\nX-T: head\r\n\r\n5;ext=1\r\nhello\r\n0006\r\n world\r\n0\r\nX-T: trailer\r\nX-New: n\r\n\r\n",
+			"hello world", 200, "OK", map[string]string{"content-length": "11", "transfer-encoding": "gzip, Chunked", "x-t": "trailer", "x-new": "n"}},
+		{"T28-safe", "GET", "HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n", "", 597, "Invalid Content-Length", map[string]string{"content-length": "abc"}},
+		{"T29-304", "GET", "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n", "", 304, "Not Modified", map[string]string{"content-length": "5"}},
+		{"T36", "GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcXX\r\n", "", 597, "Garbled chunked transfer encoding", map[string]string{"transfer-encoding": "chunked"}},
+		{"T39", "GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "", 200, "OK", map[string]string{"transfer-encoding": "chunked", "content-length": "0"}},
 		{"invalid", "GET", "HTTX/1.1 200 OK\r\n\r\n", "", 599, "Invalid server response", nil},
 		{"garbled", "GET", "HTTP/1.1 200 OK\r\nnocolon\r\n\r\n", "", 599, "Garbled response headers", nil},
 		{"badchunk", "GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "", 597, "Garbled chunked transfer encoding",
@@ -122,6 +131,9 @@ func TestConnErrors(t *testing.T) {
 			s := startServer(t, tc.script)
 			res := do(t, l, cl, "GET", s.URL("/"), &Options{Timeout: 200 * time.Millisecond})
 			checkStatus(t, res, tc.status, tc.reason)
+			if wantV := map[bool]string{true: "1.1"}[tc.status == 597]; res.r.HTTPVersion != wantV {
+				t.Errorf("HTTPVersion %q, want %q", res.r.HTTPVersion, wantV)
+			}
 			if res.body != nil || len(res.r.Header()) != 0 || res.r.OrigStatus != 0 || cl.Active() != 0 {
 				t.Errorf("body %q headers %q orig %d active %d", res.body, res.r.Header(), res.r.OrigStatus, cl.Active())
 			}
