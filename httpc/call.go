@@ -93,7 +93,10 @@ func (cl *Client) Head(url string, opts *Options, cb DoneFunc) *Call {
 	return cl.Request("HEAD", url, opts, cb)
 }
 
-// Post is Request("POST", url, opts, cb) with body as Options.Body.
+// Post is Request("POST", url, opts, cb) with body as Options.Body. A nil
+// body is sent as an empty one, with "Content-Length: 0" (as Go callers
+// expect); for a POST without Content-Length use Request with a nil
+// Options.Body, as AnyEvent's http_post with an undefined body does.
 func (cl *Client) Post(url string, body []byte, opts *Options, cb DoneFunc) *Call {
 	var o Options
 	if opts != nil {

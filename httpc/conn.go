@@ -190,7 +190,7 @@ func (c *conn) onError(h *loop.Handle, fatal bool, err error) {
 				c.finish(false, nil) // end-of-file ends the body (spec §10.7)
 				return
 			}
-			c.finishErr(newError(PhaseBody, opOf(err), c.call.url, err, kindIO))
+			c.finishErr(newError(PhaseBody, opOf(err, PhaseBody), c.call.url, err, kindIO))
 			return
 		}
 		c.failConn(err)
@@ -201,10 +201,18 @@ func (c *conn) onError(h *loop.Handle, fatal bool, err error) {
 	}
 }
 
-func opOf(err error) string {
+// opOf names what failed: the loop's operation, else the phase's.
+func opOf(err error, p Phase) string {
 	var oe *loop.OpError
-	if errors.As(err, &oe) {
+	switch {
+	case errors.As(err, &oe):
 		return oe.Op
+	case p == PhaseResolve:
+		return "resolve"
+	case p == PhaseConnect:
+		return "connect"
+	case p == PhaseWrite:
+		return "write"
 	}
 	return "read"
 }
@@ -221,7 +229,7 @@ func (c *conn) failConn(err error) {
 		if _, ok := err.(*parseError); ok || err == errIllegalPhase {
 			kind = kindLocal
 		}
-		e = newError(c.phase, opOf(err), call.url, err, kind)
+		e = newError(c.phase, opOf(err, c.phase), call.url, err, kind)
 	}
 	c.close()
 	call.failConn(e)
