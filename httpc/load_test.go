@@ -8,9 +8,11 @@ import (
 	"os"
 	"runtime"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/anyevent-go/anyevent/httpc/internal/testserver"
 	"github.com/anyevent-go/anyevent/loop"
 )
 
@@ -257,4 +259,50 @@ func TestIdleConnMemory(t *testing.T) {
 	runFor(t, l, 50*time.Millisecond) // the server handles see EOF and go
 	without := heap()
 	t.Logf("heap per idle connection (client and on-loop server handle): %d B", (withIdle-without)/n)
+}
+
+// TestNoFDLeakFaults extends TestNoFDLeak to timeouts, resets, broken
+// bodies and cancellation in the middle of a body, against scripted
+// servers that are closed before counting.
+func TestNoFDLeakFaults(t *testing.T) {
+	l, cl := newClient(t)
+	runFor(t, l, 10*time.Millisecond)
+	before := countFDs(t)
+	func() {
+		s, err := testserver.Start("tcp4", func(c *testserver.Conn) {
+			req, _ := c.ReadRequest()
+			switch {
+			case strings.HasPrefix(req, "GET /stall"):
+				c.Stall()
+			case strings.HasPrefix(req, "GET /reset"):
+				c.Reset()
+			case strings.HasPrefix(req, "GET /partial"):
+				c.Write("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nab")
+			case strings.HasPrefix(req, "GET /slowbody"):
+				c.Write("HTTP/1.1 200 OK\r\nContent-Length: 9\r\n\r\nab")
+				c.Stall()
+			}
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		o := &Options{Timeout: 50 * time.Millisecond}
+		for i := 0; i < 5; i++ {
+			do(t, l, cl, "GET", s.URL("/stall"), o)
+			do(t, l, cl, "GET", s.URL("/reset"), o)
+			do(t, l, cl, "GET", s.URL("/partial"), o)
+			got := false
+			call := cl.Get(s.URL("/slowbody"), &Options{OnBody: func([]byte, *Response) Action { got = true; return Continue }}, func([]byte, *Response) {})
+			for j := 0; j < 200 && !got; j++ {
+				l.RunOnce(true)
+			}
+			call.Cancel() // in the middle of the body
+		}
+		cl.CloseIdle()
+		runFor(t, l, 20*time.Millisecond)
+	}()
+	if after := countFDs(t); after != before {
+		t.Errorf("fds: %d before, %d after", before, after)
+	}
 }
