@@ -76,7 +76,7 @@ rsa=$(metric "$out/loop.txt" TimerReset allocs/op)
 row P8 "timer Reset, 100k armed" "$rs ns, $rsa allocs" "<= 100 ns, 0 allocs" \
 	"$(verdict "$rs" "<=" 100 | sed "s/PASS/$(verdict "$rsa" "==" 0)/")"
 posts=$(metric "$out/loop.txt" Post posts/s)
-row P9 "Post from another goroutine" "$(calc "$posts / 1e6") M/s" ">= 1 M/s" "$(verdict "$posts" ">=" 1e6)"
+row P9 "Post from another goroutine" "$(printf %.2f "$(calc "$posts / 1e6")") M/s" ">= 1 M/s" "$(verdict "$posts" ">=" 1e6)"
 wake=$(metric "$out/loop.txt" PostWakeLatency ns/op)
 row P9 "Post wake-up latency (sleeping loop)" "$(calc "$wake / 1e3") us" "(no bar)" "info"
 idle_it=$(idle_val "idle iterations" 3)
@@ -121,8 +121,8 @@ done
 
 echo
 echo "== PERFORMANCE.md targets measured so far ($(uname -n), $(nproc) CPUs, $(go version | awk '{print $3}'))"
-printf '%-5s %-58s %-22s %-22s %s\n' target what figure bar result
+printf '%-6s %-66s %-22s %-24s %s\n' target what figure bar result
 for r in "${rows[@]}"; do
 	IFS='|' read -r t w f b v <<<"$r"
-	printf '%-5s %-58s %-22s %-22s %s\n' "$t" "$w" "$f" "$b" "$v"
+	printf '%-6s %-66s %-22s %-24s %s\n' "$t" "$w" "$f" "$b" "$v"
 done
