@@ -32,7 +32,7 @@ func (c *conn) readHead(h *loop.Handle) {
 		return
 	}
 	c.scanned = 0
-	if skipInterim(rh.status) {
+	if skipInterim(rh.status, c.cl.Compat) {
 		h.Consume(n)
 		c.enter(PhaseHeader)
 		return
@@ -61,7 +61,11 @@ func (c *conn) takeHead(rh *respHead, head []byte) bool {
 	r.Reason, r.HasReason = rh.reasonPhrase()
 	call.redirect = call.recurse > 0 && redirectStatus(rh.status)
 	c.keep = keepAliveVote(rh, r.HTTPVersion)
-	kind, length, err := framing(call.framingMethod(), rh.status, rh)
+	decide := framing
+	if c.cl.Compat&CompatFraming != 0 {
+		decide = framingCompat
+	}
+	kind, length, err := decide(call.framingMethod(), rh.status, rh)
 	extra := 0
 	if err == nil && kind == bodyKindFixed && call.onBody() == nil && !call.wantHandle() {
 		extra = int(min(length, maxPrealloc))
@@ -82,7 +86,10 @@ func (c *conn) takeHead(rh *respHead, head []byte) bool {
 // every 1xx but 101, whose protocol switch ends HTTP on the connection
 // (Appendix B W8; AnyEvent skips only 100 and takes any other 1xx as the
 // final response, leaving the real one unread).
-func skipInterim(status int) bool {
+func skipInterim(status int, compat Compat) bool {
+	if compat&CompatInterim != 0 {
+		return status == 100
+	}
 	return isInformational(status) && status != 101
 }
 
@@ -200,6 +207,15 @@ func (c *conn) deliver(p []byte) bool {
 // the next response: they are discarded and the connection is not pooled,
 // since the peer broke the framing (Appendix B W8).
 func (c *conn) readFixed(h *loop.Handle, buf []byte) {
+	if c.cl.Compat&CompatOnBody != 0 && c.call.onBody() != nil {
+		h.Consume(len(buf))
+		c.got += int64(len(buf))
+		c.remain -= int64(len(buf))
+		if c.deliver(buf) && c.remain <= 0 {
+			c.finish(c.remain == 0, nil)
+		}
+		return
+	}
 	n := int(min(c.remain, int64(len(buf))))
 	c.remain -= int64(n)
 	c.got += int64(n)

@@ -44,6 +44,9 @@ type Client struct {
 	// Resolver resolves host names for the default connector; nil means
 	// one made with dns.NewResolver(l, nil) on first use.
 	Resolver *dns.Resolver
+	// Compat turns on AnyEvent::HTTP's exact behaviour where the default
+	// differs for safety; 0 means the safe behaviour.
+	Compat Compat
 
 	l      *loop.Loop
 	hosts  map[string]*hostSlots

@@ -72,12 +72,12 @@
 // # Differences from AnyEvent::HTTP
 //
 // Deliberate, so far (see also the parsers' own notes on limits and
-// strictness):
+// strictness); Client.Compat switches the marked ones (*) back:
 //
 //   - Every callback is asynchronous, early errors included.
 //   - Requests whose method, URL or header fields would split the request
 //     or inject headers fail with 599 before touching the network (W5).
-//   - Response desync is prevented (W8): every 1xx but 101 is skipped
+//   - (*) Response desync is prevented (W8): every 1xx but 101 is skipped
 //     (AnyEvent skips only 100 and returns e.g. a 103 as final, leaving
 //     the real response on the connection); a connection with bytes left
 //     after a response is never pooled; bytes past the Content-Length are
@@ -85,7 +85,7 @@
 //     "-1", disagreeing duplicates) fails with 597 instead of meaning 0.
 //   - Transfer-Encoding is chunked only when chunked is the final coding
 //     (RFC 9112), not whenever the word occurs.
-//   - Relative Location values starting with ".", "?" or "#" are resolved
+//   - (*) Relative Location values starting with ".", "?" or "#" are resolved
 //     with RFC 3986 (AnyEvent with the URI module) instead of failing.
 //   - Response heads, trailers and chunk framing have size limits.
 //   - OnHeader/OnBody return an [Action] instead of a truthy value;

@@ -113,6 +113,27 @@ type Options struct {
 	HandleParams *loop.HandleOptions
 }
 
+// Compat selects AnyEvent::HTTP's exact behaviour where this package
+// deliberately differs for safety (spec Appendix B); see Client.Compat.
+type Compat uint16
+
+const (
+	// CompatInterim takes any 1xx but 100 as the final response, leaving
+	// the real one unread on the connection (W8 off).
+	CompatInterim Compat = 1 << iota
+	// CompatFraming reads Content-Length as a Perl number ("abc" is 0,
+	// "10, 10" is 10) and decodes chunked whenever Transfer-Encoding holds
+	// the word, as AnyEvent does (W8 off for framing).
+	CompatFraming
+	// CompatOnBody hands OnBody the whole read buffer, even bytes past the
+	// Content-Length (AnyEvent's over-delivery).
+	CompatOnBody
+	// CompatLocationNoURI fails a Location that needs RFC 3986 resolution
+	// with 599 "Cannot parse Location (URI module missing)", as AnyEvent
+	// without the URI module (the reference machine) does.
+	CompatLocationNoURI
+)
+
 // Bool returns a pointer to b, for Options.Persistent and KeepAlive.
 func Bool(b bool) *bool { return &b }
 

@@ -157,3 +157,49 @@ func TestNoReuseWithUnreadBytes(t *testing.T) {
 		t.Errorf("second: %d %q, %d connections", second.r.Status, second.body, s.Accepted())
 	}
 }
+
+// Client.Compat restores AnyEvent's exact behaviour: T24/T25 (103 final),
+// T28 ("abc" length is 0, kept), T43 (over-delivery), T52 (no URI).
+func TestCompat(t *testing.T) {
+	l, cl := newClient(t)
+	cl.Compat = CompatInterim | CompatFraming | CompatOnBody | CompatLocationNoURI
+	s := startServer(t, func(c *testserver.Conn) {
+		for {
+			req, err := c.ReadRequest()
+			if err != nil {
+				return
+			}
+			switch {
+			case strings.HasPrefix(req, "GET /103 "):
+				c.Write("HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n")
+			case strings.HasPrefix(req, "GET /abc "):
+				c.Write("HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n")
+			case strings.HasPrefix(req, "GET /over "):
+				c.Write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcEXTRA")
+			case strings.HasPrefix(req, "GET /loc "):
+				c.Write("HTTP/1.1 201 Created\r\nLocation: ?x=1\r\nContent-Length: 0\r\n\r\n")
+			}
+		}
+	})
+	res := do(t, l, cl, "GET", s.URL("/103"), nil)
+	checkStatus(t, res, 103, "Early Hints")
+	if res.r.Header()["link"] != "</a>" || string(res.body) != "" {
+		t.Errorf("103: %q %q", res.body, res.r.Header())
+	}
+	res = do(t, l, cl, "GET", s.URL("/abc"), nil)
+	checkStatus(t, res, 200, "OK")
+	if res.body == nil || len(res.body) != 0 || cl.Idle() != 1 {
+		t.Errorf("abc: body %q idle %d", res.body, cl.Idle())
+	}
+	var got string
+	res = do(t, l, cl, "GET", s.URL("/over"), &Options{OnBody: func(p []byte, _ *Response) Action { got += string(p); return Continue }})
+	checkStatus(t, res, 200, "OK")
+	if got != "abcEXTRA" {
+		t.Errorf("over-delivery %q", got)
+	}
+	res = do(t, l, cl, "GET", s.URL("/loc"), nil)
+	checkStatus(t, res, 599, "Cannot parse Location (URI module missing)")
+	if res.r.HTTPVersion != "1.1" || len(res.r.Header()) != 0 {
+		t.Errorf("loc: %q %q", res.r.HTTPVersion, res.r.Header())
+	}
+}

@@ -44,7 +44,11 @@ func (call *Call) normalizeHopLocation() error {
 	if !ok {
 		return nil
 	}
-	abs, err := resolveLocation(&call.u, loc, redirectLocationMode)
+	mode := redirectLocationMode
+	if call.cl.Compat&CompatLocationNoURI != 0 {
+		mode = locationAnyEventNoURI
+	}
+	abs, err := resolveLocation(&call.u, loc, mode)
 	if err != nil {
 		return err
 	}
