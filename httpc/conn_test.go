@@ -184,7 +184,9 @@ func TestOnBodyStreaming(t *testing.T) {
 		return Continue
 	}})
 	checkStatus(t, res, 200, "OK")
-	if string(res.body) != "" || res.body == nil || strings.Join(pieces, "|") != "ab|cdef" {
+	// Pieces follow the reads: "ab" and "cdef" unless the machine was
+	// slow enough for both writes to arrive before one read.
+	if got := strings.Join(pieces, "|"); string(res.body) != "" || res.body == nil || (got != "ab|cdef" && got != "abcdef") {
 		t.Errorf("body %q pieces %q", res.body, pieces)
 	}
 }

@@ -151,7 +151,7 @@ func TestMaxPerHostQueue(t *testing.T) {
 // T61, T62: idle timeout and sessions.
 func TestIdleTimeoutAndSessions(t *testing.T) {
 	l, cl := newClient(t)
-	cl.PersistentTimeout = 200 * time.Millisecond
+	cl.PersistentTimeout = 500 * time.Millisecond
 	var eofs atomic.Int32
 	s := startServer(t, func(c *testserver.Conn) {
 		c.Serve("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
@@ -163,8 +163,10 @@ func TestIdleTimeoutAndSessions(t *testing.T) {
 	if s.Accepted() != 2 || cl.Idle() != 2 {
 		t.Errorf("accepted %d idle %d", s.Accepted(), cl.Idle())
 	}
-	runFor(t, l, 400*time.Millisecond)
-	time.Sleep(50 * time.Millisecond)
+	runFor(t, l, 700*time.Millisecond)
+	for i := 0; i < 200 && eofs.Load() != 2; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
 	if cl.Idle() != 0 || eofs.Load() != 2 {
 		t.Errorf("after idle timeout: idle %d, server saw %d EOFs", cl.Idle(), eofs.Load())
 	}
@@ -199,18 +201,22 @@ func TestSlotsPerHost(t *testing.T) {
 // An idle pooled connection that receives unsolicited bytes is dropped.
 func TestIdleUnsolicited(t *testing.T) {
 	l, cl := newClient(t)
+	send := make(chan struct{})
 	s := startServer(t, func(c *testserver.Conn) {
 		c.ReadRequest()
 		c.Write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-		c.Pause(50 * time.Millisecond)
+		<-send
 		c.Write("junk")
-		c.WaitEOF(time.Second)
+		c.WaitEOF(5 * time.Second)
 	})
 	do(t, l, cl, "GET", s.URL("/"), nil)
 	if cl.Idle() != 1 {
 		t.Fatalf("idle %d", cl.Idle())
 	}
-	runFor(t, l, 200*time.Millisecond)
+	close(send)
+	for i := 0; i < 500 && cl.Idle() != 0; i++ {
+		runFor(t, l, 10*time.Millisecond)
+	}
 	if cl.Idle() != 0 {
 		t.Errorf("idle %d after unsolicited bytes", cl.Idle())
 	}
@@ -226,7 +232,9 @@ func TestIdleClosedByServer(t *testing.T) {
 		c.Pause(30 * time.Millisecond)
 	})
 	do(t, l, cl, "GET", s.URL("/"), nil)
-	runFor(t, l, 150*time.Millisecond)
+	for i := 0; i < 500 && cl.Idle() != 0; i++ {
+		runFor(t, l, 10*time.Millisecond)
+	}
 	if cl.Idle() != 0 {
 		t.Fatalf("idle %d after the server closed", cl.Idle())
 	}
