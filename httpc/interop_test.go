@@ -1,0 +1,148 @@
+package httpc
+
+import (
+	"bytes"
+	"compress/gzip"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// nginxConf serves the interop locations on 127.0.0.1 (ARCHITECTURE
+// decision 6: real peers, started by the tests, loopback only).
+const nginxConf = `daemon off;
+master_process off;
+worker_processes 1;
+pid %[1]s/nginx.pid;
+error_log %[1]s/error.log;
+events { worker_connections 256; }
+http {
+	access_log off;
+	client_body_temp_path %[1]s/tmp;
+	proxy_temp_path %[1]s/tmp;
+	fastcgi_temp_path %[1]s/tmp;
+	uwsgi_temp_path %[1]s/tmp;
+	scgi_temp_path %[1]s/tmp;
+	keepalive_requests 10000;
+	server {
+		listen 127.0.0.1:%[2]d;
+		root %[1]s/html;
+		location = /hello { default_type text/plain; return 200 "hello world\n"; }
+		location = /conn { default_type text/plain; return 200 "$connection $connection_requests"; }
+		location = /moved { return 301 /hello; }
+		location /gz/ { gzip on; gzip_min_length 1; gzip_types text/plain; default_type text/plain; }
+	}
+}
+`
+
+// startNginx starts nginx on a free loopback port and returns the base
+// URL. Without nginx the test is skipped, or fails under CI=true.
+func startNginx(t *testing.T) string {
+	t.Helper()
+	bin, err := exec.LookPath("nginx")
+	if err != nil {
+		bin, err = exec.LookPath("/usr/sbin/nginx")
+	}
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("nginx is missing (install nginx-light)")
+		}
+		t.Skip("nginx is missing (install nginx-light)")
+	}
+	dir := t.TempDir()
+	for _, d := range []string{"tmp", "html/gz"} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	big := strings.Repeat("hello chunked world\n", 5000)
+	if err := os.WriteFile(filepath.Join(dir, "html/gz/big.txt"), []byte(big), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	port := freePort(t)
+	conf := filepath.Join(dir, "nginx.conf")
+	if err := os.WriteFile(conf, []byte(fmt.Sprintf(nginxConf, dir, port)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "-p", dir, "-c", conf)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	addr := fmt.Sprintf("127.0.0.1:%d", port)
+	for i := 0; i < 500; i++ {
+		if c, err := net.Dial("tcp4", addr); err == nil {
+			c.Close()
+			return "http://" + addr
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
+	t.Fatalf("nginx did not start: %s", log)
+	return ""
+}
+
+func TestNginx(t *testing.T) {
+	base := startNginx(t)
+	l, cl := newClient(t)
+
+	res := do(t, l, cl, "GET", base+"/hello", nil)
+	checkStatus(t, res, 200, "OK")
+	if string(res.body) != "hello world\n" || res.r.Header()["content-type"] != "text/plain" {
+		t.Errorf("hello: %q %q", res.body, res.r.Header())
+	}
+
+	// Keep-alive: one connection serves the sequence.
+	var first string
+	for i := 1; i <= 3; i++ {
+		res = do(t, l, cl, "GET", base+"/conn", nil)
+		conn, n, _ := strings.Cut(string(res.body), " ")
+		if i == 1 {
+			first = conn
+		}
+		if conn != first || n != fmt.Sprint(i) {
+			t.Errorf("request %d: %q (first connection %s)", i, res.body, first)
+		}
+	}
+
+	res = do(t, l, cl, "HEAD", base+"/hello", nil)
+	checkStatus(t, res, 200, "OK")
+	if len(res.body) != 0 || res.r.Header()["content-length"] != "12" {
+		t.Errorf("HEAD: %q %q", res.body, res.r.Header())
+	}
+
+	res = do(t, l, cl, "GET", base+"/moved", nil)
+	checkStatus(t, res, 200, "OK")
+	if string(res.body) != "hello world\n" || res.r.Redirect == nil || res.r.Redirect.Response.Status != 301 || res.r.URL != base+"/hello" {
+		t.Errorf("redirect: %q %+v", res.body, res.r)
+	}
+}
+
+// TestNginxChunked reads a gzip-encoded chunked body from nginx.
+func TestNginxChunked(t *testing.T) {
+	base := startNginx(t)
+	l, cl := newClient(t)
+	res := do(t, l, cl, "GET", base+"/gz/big.txt", &Options{Headers: []HeaderField{{Name: "Accept-Encoding", Value: "gzip"}}})
+	checkStatus(t, res, 200, "OK")
+	h := res.r.Header()
+	if h["transfer-encoding"] != "chunked" || h["content-encoding"] != "gzip" {
+		t.Fatalf("headers %q", h)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(res.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, err := io.ReadAll(zr)
+	if err != nil || string(plain) != strings.Repeat("hello chunked world\n", 5000) {
+		t.Errorf("body: %d bytes, err %v", len(plain), err)
+	}
+	if h["content-length"] != fmt.Sprint(len(res.body)) || cl.Idle() != 1 {
+		t.Errorf("content-length %q for %d bytes, idle %d", h["content-length"], len(res.body), cl.Idle())
+	}
+}
