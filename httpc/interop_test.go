@@ -106,7 +106,7 @@ func TestNginx(t *testing.T) {
 		if i == 1 {
 			first = conn
 		}
-		if conn != first || n != fmt.Sprint(i) {
+		if conn != first || n != fmt.Sprint(i+1) { // /hello was the first
 			t.Errorf("request %d: %q (first connection %s)", i, res.body, first)
 		}
 	}
