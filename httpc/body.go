@@ -60,7 +60,8 @@ func (c *conn) takeHead(rh *respHead, head []byte) bool {
 	r.Status, r.HTTPVersion = rh.status, rh.httpVersion()
 	r.Reason, r.HasReason = rh.reasonPhrase()
 	call.redirect = call.recurse > 0 && redirectStatus(rh.status)
-	c.keep = keepAliveVote(rh, r.HTTPVersion)
+	// After 101 Switching Protocols the connection no longer speaks HTTP.
+	c.keep = rh.status != 101 && keepAliveVote(rh, r.HTTPVersion)
 	decide := framing
 	if c.cl.Compat&CompatFraming != 0 {
 		decide = framingCompat

@@ -33,6 +33,7 @@ func TestBodies(t *testing.T) {
 		{"T29-304", "GET", "HTTP/1.1 304 Not Modified\r\nContent-Length: 5\r\n\r\n", "", 304, "Not Modified", map[string]string{"content-length": "5"}},
 		{"T36", "GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabcXX\r\n", "", 597, "Garbled chunked transfer encoding", map[string]string{"transfer-encoding": "chunked"}},
 		{"T39", "GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "", 200, "OK", map[string]string{"transfer-encoding": "chunked", "content-length": "0"}},
+		{"101", "GET", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n", "", 101, "Switching Protocols", map[string]string{"upgrade": "x"}},
 		{"invalid", "GET", "HTTX/1.1 200 OK\r\n\r\n", "", 599, "Invalid server response", nil},
 		{"garbled", "GET", "HTTP/1.1 200 OK\r\nnocolon\r\n\r\n", "", 599, "Garbled response headers", nil},
 		{"badchunk", "GET", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "", 597, "Garbled chunked transfer encoding",
@@ -49,6 +50,9 @@ func TestBodies(t *testing.T) {
 			}
 			if h := res.r.Header(); tc.hdr != nil && !equalMaps(h, tc.hdr) {
 				t.Errorf("headers %q", h)
+			}
+			if tc.status == 101 && cl.Idle() != 0 {
+				t.Error("connection pooled after 101")
 			}
 		})
 	}
