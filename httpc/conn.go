@@ -113,6 +113,7 @@ func (c *conn) handleOptions() *loop.HandleOptions {
 func (c *conn) reuse(call *Call) {
 	c.call, c.reused = call, true
 	call.c = c
+	c.h.TimeoutReset() // the idle time must not count against the request
 	c.h.SetTimeout(call.timeout)
 	c.writeRequest()
 }

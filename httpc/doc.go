@@ -85,6 +85,7 @@
 //     "-1", disagreeing duplicates) fails with 597 instead of meaning 0.
 //   - Transfer-Encoding is chunked only when chunked is the final coding
 //     (RFC 9112), not whenever the word occurs.
+//   - A connection is never pooled after 101 Switching Protocols.
 //   - (*) Relative Location values starting with ".", "?" or "#" are resolved
 //     with RFC 3986 (AnyEvent with the URI module) instead of failing.
 //   - Response heads, trailers and chunk framing have size limits.

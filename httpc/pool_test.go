@@ -244,3 +244,18 @@ func TestIdleClosedByServer(t *testing.T) {
 		t.Errorf("accepted %d requests %d", s.Accepted(), len(s.Requests()))
 	}
 }
+
+// A pooled connection idle for longer than the next request's timeout
+// serves that request: the idle time does not count against it.
+func TestReuseAfterIdleLongerThanTimeout(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
+	o := &Options{Timeout: 100 * time.Millisecond}
+	do(t, l, cl, "GET", s.URL("/"), o)
+	runFor(t, l, 250*time.Millisecond)
+	res := do(t, l, cl, "GET", s.URL("/"), o)
+	checkStatus(t, res, 200, "OK")
+	if s.Accepted() != 1 {
+		t.Errorf("accepted %d", s.Accepted())
+	}
+}
