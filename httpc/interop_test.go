@@ -10,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -43,7 +44,7 @@ http {
 
 // startNginx starts nginx on a free loopback port and returns the base
 // URL. Without nginx the test is skipped, or fails under CI=true.
-func startNginx(t *testing.T) string {
+func startNginx(t testing.TB) string {
 	t.Helper()
 	bin, err := exec.LookPath("nginx")
 	if err != nil {
@@ -145,4 +146,40 @@ func TestNginxChunked(t *testing.T) {
 	if h["content-length"] != fmt.Sprint(len(res.body)) || cl.Idle() != 1 {
 		t.Errorf("content-length %q for %d bytes, idle %d", h["content-length"], len(res.body), cl.Idle())
 	}
+}
+
+// BenchmarkNginxKeepAlive keeps 64 keep-alive requests in flight against
+// nginx on one loop (PERFORMANCE.md method, without CPU pinning) and
+// reports the client's CPU time per request.
+func BenchmarkNginxKeepAlive(b *testing.B) {
+	base := startNginx(b)
+	l, cl := newClient(b)
+	cl.MaxPerHost = 64
+	url := base + "/hello"
+	started, done := 0, 0
+	var cb DoneFunc
+	cb = func(body []byte, r *Response) {
+		if r.Status != 200 {
+			b.Fatalf("status %d %s", r.Status, r.Reason)
+		}
+		done++
+		if started < b.N {
+			started++
+			cl.Get(url, nil, cb)
+		}
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	var ru0, ru1 syscall.Rusage
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru0)
+	for ; started < min(64, b.N); started++ {
+		cl.Get(url, nil, cb)
+	}
+	for done < b.N {
+		l.RunOnce(true)
+	}
+	syscall.Getrusage(syscall.RUSAGE_SELF, &ru1)
+	cpu := time.Duration(ru1.Utime.Nano()-ru0.Utime.Nano()) + time.Duration(ru1.Stime.Nano()-ru0.Stime.Nano())
+	b.ReportMetric(float64(cpu.Microseconds())/float64(b.N), "cpu-µs/req")
+	b.ReportMetric(float64(time.Duration(ru1.Utime.Nano()-ru0.Utime.Nano()).Nanoseconds())/1e3/float64(b.N), "user-µs/req")
 }
