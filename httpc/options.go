@@ -21,7 +21,8 @@ const (
 // DoneFunc is the completion callback: body is the response body (nil on
 // any error, empty when OnBody consumed it or a handle was handed over)
 // and r the response, never nil. It runs exactly once per request that was
-// not cancelled, on the loop, never before Request returns.
+// not cancelled, on the loop, never before Request returns. body and r
+// belong to the caller from then on; the client never reuses them.
 type DoneFunc func(body []byte, r *Response)
 
 // HeaderFunc is Options.OnHeader: it sees the response once its head is
