@@ -1,6 +1,7 @@
 package httpc
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -167,6 +168,9 @@ func TestOnHeaderAbort(t *testing.T) {
 	seen := 0
 	res := do(t, l, cl, "GET", s.URL("/"), &Options{OnHeader: func(r *Response) Action { seen = r.Status; return Abort }})
 	checkStatus(t, res, 598, "Request cancelled by on_header")
+	if !errors.Is(res.r.Err, ErrAborted) {
+		t.Errorf("Err %v is not ErrAborted", res.r.Err)
+	}
 	want := map[string]string{"content-length": "5", "content-type": "text/plain"}
 	if seen != 200 || res.body != nil || res.r.OrigStatus != 200 || res.r.OrigReason != "OK" || !equalMaps(res.r.Header(), want) || cl.Idle() != 0 {
 		t.Errorf("seen %d body %q orig %d %q headers %q", seen, res.body, res.r.OrigStatus, res.r.OrigReason, res.r.Header())

@@ -14,10 +14,8 @@ var (
 	// the redirect budget (Options.Recurse) was negative when a request or
 	// its automatic retry started.
 	ErrTooManyRedirects = errors.New("httpc: Too many redirections")
-	// ErrCanceled is what a request fails with internally once
-	// [Call.Cancel] ran; no callback ever sees it.
-	ErrCanceled = errors.New("httpc: request cancelled")
-	// ErrAborted is the cause of a 598: OnHeader or OnBody returned Abort.
+	// ErrAborted matches (errors.Is) the cause of a 598: OnHeader or
+	// OnBody returned Abort.
 	ErrAborted = errors.New("httpc: request aborted by callback")
 )
 
@@ -26,12 +24,18 @@ var (
 	errScheme        = errors.New("httpc: Only http and https URL schemes supported")
 	errUnparsable    = errors.New("httpc: Unparsable URL")
 	errNoAddress     = errors.New("httpc: No such device or address")
-	errOnHeader      = errors.New("httpc: Request cancelled by on_header")
-	errOnBody        = errors.New("httpc: Request cancelled by on_body")
+	errOnHeader      = abortError("httpc: Request cancelled by on_header")
+	errOnBody        = abortError("httpc: Request cancelled by on_body")
 	errIllegalPhase  = errors.New("httpc: internal error: illegal phase transition")
 	errBrokenPipe    = syscall.EPIPE
 	errUnexpectedEOF = errors.New("httpc: Unexpected end-of-file")
 )
+
+// abortError is the cause of a 598; its text is AnyEvent's Reason.
+type abortError string
+
+func (e abortError) Error() string        { return string(e) }
+func (e abortError) Is(target error) bool { return target == ErrAborted }
 
 // errKind says how an [Error]'s status is derived.
 type errKind uint8
