@@ -111,7 +111,9 @@ func (d *chunkedDecoder) reset() {
 // byte by byte stays O(n)).
 //
 // "Need more data" is done == false with a nil error; out may still be
-// positive. Once done, the trailer fields are in d.trailer and further
+// positive. With an error, buf[:out] still holds the data decoded before
+// the offending byte (AnyEvent delivers those chunks to on_body before it
+// fails) and consumed counts the bytes before that byte. Once done, the trailer fields are in d.trailer and further
 // calls return done and consume nothing. Errors are sticky *parseError
 // values with AnyEvent status 597. decode never allocates unless the
 // trailer fields slice must grow.
@@ -142,8 +144,9 @@ func (d *chunkedDecoder) decode(buf []byte) (out, consumed int, done bool, err e
 		case chunkInExt:
 			i, err = d.scanExt(buf, i)
 		case chunkInDataCR, chunkInDataLF:
-			err = d.dataEnd(buf[i])
-			i++
+			if err = d.dataEnd(buf[i]); err == nil {
+				i++
+			}
 		case chunkInTrailer:
 			n, terr := d.scanTrailer(buf[i:])
 			if terr != nil || n == 0 {
@@ -196,27 +199,28 @@ func (d *chunkedDecoder) scanSize(buf []byte, i int) (int, error) {
 // else AnyEvent ignores) up to its LF and returns the offset after it.
 func (d *chunkedDecoder) scanExt(buf []byte, i int) (int, error) {
 	j := bytes.IndexByte(buf[i:], '\n')
+	n := j + 1
 	if j < 0 {
-		d.line += len(buf) - i
-		if d.line > maxChunkLine {
-			return len(buf), errChunkLine
-		}
+		n = len(buf) - i
+	}
+	if d.line+n > maxChunkLine {
+		return i + maxChunkLine - d.line, errChunkLine
+	}
+	if d.line += n; j < 0 {
 		return len(buf), nil
 	}
-	if d.line += j + 1; d.line > maxChunkLine {
-		return i + j + 1, errChunkLine
-	}
+	i += n
 	d.overhead += int64(d.line)
 	d.line, d.hex = 0, 0
 	if d.overhead > chunkOverheadFloor && d.overhead/chunkOverheadRatio > d.total {
-		return i + j + 1, errChunkOverhead
+		return i, errChunkOverhead
 	}
 	if d.left > 0 {
 		d.state = chunkInData
 	} else {
 		d.state = chunkInTrailer // the last chunk (RFC 9112 §7.1)
 	}
-	return i + j + 1, nil
+	return i, nil
 }
 
 // dataEnd checks one byte of the line break after chunk data: an empty

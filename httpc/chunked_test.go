@@ -21,7 +21,7 @@ type chunkTest struct {
 var chunkTests = []chunkTest{
 	{name: "T23 extensions and trailers",
 		in:   "5;ext=1\r\nhello\r\n0006\r\n world\r\n0\r\nX-T: trailer\r\nX-New: n\r\n\r\n",
-		body: "hello world", trailers: f("X-T", "trailer", "X-New", "n")},
+		body: "hello world", trailers: fieldList("X-T", "trailer", "X-New", "n")},
 	{name: "T39 empty body", in: "0\r\n\r\n", body: ""},
 	{name: "single chunk", in: "3\r\nabc\r\n0\r\n\r\n", body: "abc"},
 	{name: "LF only", in: "3\nabc\n0\n\n", body: "abc"},
@@ -32,9 +32,9 @@ var chunkTests = []chunkTest{
 	{name: "CR in extension ignored", in: "3\rX\r\nabc\r\n0\r\n\r\n", body: "abc"},
 	{name: "CRLF inside data", in: "4\r\n\r\n\r\n\r\n0\r\n\r\n", body: "\r\n\r\n"},
 	{name: "many chunks", in: "1\r\na\r\n2\r\nbc\r\n3\r\ndef\r\n0\r\n\r\n", body: "abcdef"},
-	{name: "trailer fold", in: "0\r\nX: a\r\n b\r\n\r\n", trailers: f("X", "a\n b")},
-	{name: "trailer duplicates", in: "0\r\nA: 1\r\nA: 2\r\n\r\n", trailers: f("A", "1", "A", "2")},
-	{name: "trailer LF only", in: "0\nA: 1\n\n", trailers: f("A", "1")},
+	{name: "trailer fold", in: "0\r\nX: a\r\n b\r\n\r\n", trailers: fieldList("X", "a\n b")},
+	{name: "trailer duplicates", in: "0\r\nA: 1\r\nA: 2\r\n\r\n", trailers: fieldList("A", "1", "A", "2")},
+	{name: "trailer LF only", in: "0\nA: 1\n\n", trailers: fieldList("A", "1")},
 	{name: "T35 garbled size", in: "zz\r\n", err: errChunkSize},
 	{name: "leading space", in: " 3\r\nabc\r\n0\r\n\r\n", err: errChunkSize},
 	{name: "empty size line", in: "\r\n", err: errChunkSize},
@@ -90,7 +90,7 @@ func TestChunkedIncomplete(t *testing.T) {
 		{"7fffffffffffffff\r\n", ""},
 	} {
 		var d chunkedDecoder
-		buf := exact([]byte(tc.in))
+		buf := clipCopy([]byte(tc.in))
 		out, consumed, done, err := d.decode(buf)
 		if done || err != nil || string(buf[:out]) != tc.out {
 			t.Errorf("%q: out %q consumed %d done %v err %v", tc.in, buf[:out], consumed, done, err)
@@ -102,16 +102,16 @@ func TestChunkedIncomplete(t *testing.T) {
 // left unconsumed and that the search resumes where it stopped.
 func TestChunkedTrailerResume(t *testing.T) {
 	var d chunkedDecoder
-	buf := exact([]byte("2\r\nok\r\n0\r\nX-A: 1\r\n"))
+	buf := clipCopy([]byte("2\r\nok\r\n0\r\nX-A: 1\r\n"))
 	out, consumed, done, err := d.decode(buf)
 	if string(buf[:out]) != "ok" || consumed != 10 || done || err != nil {
 		t.Fatalf("out %q consumed %d done %v err %v", buf[:out], consumed, done, err)
 	}
 	rest := append(append([]byte(nil), buf[consumed:]...), "X-B: 2\r\n"...)
-	if _, c, done, err := d.decode(exact(rest)); c != 0 || done || err != nil || d.trailer.scan != len(rest) {
+	if _, c, done, err := d.decode(clipCopy(rest)); c != 0 || done || err != nil || d.trailer.scan != len(rest) {
 		t.Fatalf("second: consumed %d done %v err %v scan %d", c, done, err, d.trailer.scan)
 	}
-	rest = exact(append(rest, "\r\nNEXT"...))
+	rest = clipCopy(append(rest, "\r\nNEXT"...))
 	_, c, done, err := d.decode(rest)
 	if c != len(rest)-4 || !done || err != nil || len(d.trailer.fields) != 2 {
 		t.Fatalf("third: consumed %d done %v err %v fields %d", c, done, err, len(d.trailer.fields))

@@ -2,6 +2,13 @@ package httpc
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -36,7 +43,7 @@ const trailingBytes = "HTTP/1.1 200 OK\r\nNEXT"
 func feedAllWays[P incremental](t *testing.T, newP func() P, input []byte, wantErr error, check func(t *testing.T, way string, p P)) {
 	t.Helper()
 	p := newP()
-	n, done, err := p.feed(exact(input))
+	n, done, err := p.feed(clipCopy(input))
 	if err != wantErr {
 		t.Fatalf("whole: err = %v, want %v", err, wantErr)
 	}
@@ -49,7 +56,7 @@ func feedAllWays[P incremental](t *testing.T, newP func() P, input []byte, wantE
 		return
 	}
 	p = newP()
-	in := exact(append(append([]byte(nil), input...), trailingBytes...))
+	in := clipCopy(append(append([]byte(nil), input...), trailingBytes...))
 	n, done, err = p.feed(in)
 	if err != nil || !done || n != len(input) {
 		t.Fatalf("trailing: consumed %d of %d, done %v, err %v", n, len(input), done, err)
@@ -66,7 +73,7 @@ func feedPerByte[P incremental](t *testing.T, p P, input []byte, wantErr error, 
 	var pending []byte
 	for i, c := range input {
 		pending = append(pending, c)
-		n, done, err := p.feed(exact(pending))
+		n, done, err := p.feed(clipCopy(pending))
 		last := i == len(input)-1
 		switch {
 		case err != nil:
@@ -90,8 +97,8 @@ func feedPerByte[P incremental](t *testing.T, p P, input []byte, wantErr error, 
 	check(t, "per-byte", p)
 }
 
-// exact returns a fresh copy of b with cap == len.
-func exact(b []byte) []byte {
+// clipCopy returns a fresh copy of b with cap == len.
+func clipCopy(b []byte) []byte {
 	c := make([]byte, len(b))
 	copy(c, b)
 	return c[:len(c):len(c)]
@@ -137,4 +144,135 @@ func TestFeedAllWaysSelf(t *testing.T) {
 				t.Errorf("%s: status %d reason %q", way, f.h.status, f.h.reason)
 			}
 		})
+}
+
+// headSeed and chunkSeed are seed inputs of FuzzParseHead and FuzzChunked.
+type headSeed struct {
+	data   []byte
+	strict bool
+}
+
+type chunkSeed struct {
+	raw, body []byte
+	size      uint16
+}
+
+// parseHeadSeeds returns the head-table inputs, and the responses of
+// responseSeeds.
+func parseHeadSeeds() []headSeed {
+	var out []headSeed
+	for _, tt := range headTests {
+		out = append(out, headSeed{[]byte(tt.in), tt.strict})
+	}
+	for _, s := range responseSeeds() {
+		out = append(out, headSeed{s, false})
+	}
+	return out
+}
+
+// chunkedSeeds returns the chunked-table inputs with a few body shapes.
+func chunkedSeeds() []chunkSeed {
+	var out []chunkSeed
+	for i, tt := range chunkTests {
+		out = append(out, chunkSeed{[]byte(tt.in), []byte(tt.body), uint16(i)})
+	}
+	return append(out, chunkSeed{nil, bytes.Repeat([]byte("0123456789"), 100), 33})
+}
+
+// responseSeeds returns whole responses: heads of the head table followed
+// by bodies of each framing.
+func responseSeeds() [][]byte {
+	out := [][]byte{
+		[]byte("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello"),
+		[]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nTrailer: X-T\r\n\r\n5\r\nhello\r\n0\r\nX-T: 1\r\n\r\n"),
+		[]byte("HTTP/1.0 200 OK\r\nX: 1\r\n\r\nuntil close"),
+		[]byte("HTTP/1.1 204 No Content\r\nContent-Length: 5\r\n\r\n"),
+		[]byte("HTTP/1.1 200 OK\r\nContent-Length: 10, 10\r\n\r\n0123456789"),
+		[]byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, chunked\r\n\r\n1\r\nx\r\n0\r\n\r\n"),
+		[]byte("HTTP/1.1 200 OK\r\nPragma: no-cache\r\n\r\n"),
+	}
+	for _, ct := range chunkTests {
+		out = append(out, []byte("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"+ct.in))
+	}
+	return out
+}
+
+var updateCorpus = flag.Bool("update-corpus", false, "rewrite the seed files in testdata/fuzz from the table tests")
+
+// TestSeedCorpus keeps testdata/fuzz/FuzzXxx/seed-* equal to the seeds the
+// targets add from the tables (STYLE B9.4). Run "go test ./httpc -run
+// TestSeedCorpus -update-corpus" after changing a table. Files not named
+// seed-* (past crashers) are left alone.
+func TestSeedCorpus(t *testing.T) {
+	var ph, ch, ul, lc, rs [][]any
+	for _, s := range parseHeadSeeds() {
+		ph = append(ph, []any{s.data, s.strict})
+	}
+	for _, s := range chunkedSeeds() {
+		ch = append(ch, []any{s.raw, s.body, s.size})
+	}
+	for _, tt := range urlTests {
+		ul = append(ul, []any{tt.in})
+	}
+	for _, tt := range locationTests {
+		lc = append(lc, []any{tt.base, tt.loc})
+	}
+	for _, s := range responseSeeds() {
+		rs = append(rs, []any{s})
+	}
+	syncCorpus(t, "FuzzParseHead", ph)
+	syncCorpus(t, "FuzzChunked", ch)
+	syncCorpus(t, "FuzzURL", ul)
+	syncCorpus(t, "FuzzLocation", lc)
+	syncCorpus(t, "FuzzResponse", rs)
+}
+
+// syncCorpus checks, or with -update-corpus writes, one seed file per
+// input in the corpus file format of "go test fuzz v1".
+func syncCorpus(t *testing.T, target string, inputs [][]any) {
+	dir := filepath.Join("testdata", "fuzz", target)
+	want := map[string]string{}
+	for _, in := range inputs {
+		var b strings.Builder
+		b.WriteString("go test fuzz v1\n")
+		for _, v := range in {
+			switch v := v.(type) {
+			case []byte:
+				fmt.Fprintf(&b, "[]byte(%q)\n", v)
+			case string:
+				fmt.Fprintf(&b, "string(%q)\n", v)
+			default:
+				fmt.Fprintf(&b, "%T(%v)\n", v, v)
+			}
+		}
+		sum := sha256.Sum256([]byte(b.String()))
+		want["seed-"+hex.EncodeToString(sum[:8])] = b.String()
+	}
+	if *updateCorpus {
+		writeCorpus(t, dir, want)
+		return
+	}
+	for name, content := range want {
+		if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(got) != content {
+			t.Fatalf("%s/%s missing or stale: run go test ./httpc -run TestSeedCorpus -update-corpus", dir, name)
+		}
+	}
+}
+
+// writeCorpus replaces the seed files of dir with want.
+func writeCorpus(t *testing.T, dir string, want map[string]string) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	old, _ := filepath.Glob(filepath.Join(dir, "seed-*"))
+	for _, name := range old {
+		if _, ok := want[filepath.Base(name)]; !ok {
+			os.Remove(name)
+		}
+	}
+	for name, content := range want {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

@@ -88,15 +88,15 @@ var framingTests = []framingTest{
 		kind: bodyKindFixed, length: 3, compat: bodyKindFixed, clen: 3},
 	{name: "chunked wins over length", method: "GET", status: 200,
 		fields: "Content-Length: 3\r\nTransfer-Encoding: chunked\r\n",
-		kind: bodyKindChunked, compat: bodyKindChunked, ambig: true},
+		kind:   bodyKindChunked, compat: bodyKindChunked, ambig: true},
 	{name: "chunked wins over bad length", method: "GET", status: 200,
 		fields: "Content-Length: abc\r\nTransfer-Encoding: chunked\r\n",
-		kind: bodyKindChunked, compat: bodyKindChunked, ambig: true},
+		kind:   bodyKindChunked, compat: bodyKindChunked, ambig: true},
 	{name: "HTTP/1.0 chunked", method: "GET", status: 200, fields: "Transfer-Encoding: chunked\r\n",
 		version: "1.0", kind: bodyKindChunked, compat: bodyKindChunked, ambig: true},
 	{name: "odd names are not Content-Length", method: "GET", status: 200,
 		fields: "Content-Length : 5\r\n Content-Length: 5\r\n",
-		kind: bodyKindUntilClose, compat: bodyKindUntilClose},
+		kind:   bodyKindUntilClose, compat: bodyKindUntilClose},
 	{name: "CR inside the name", method: "GET", status: 200, fields: "Content-\rLength: 4\r\n",
 		kind: bodyKindFixed, length: 4, compat: bodyKindFixed, clen: 4},
 	{name: "POST redirected to GET", method: "GET", status: 302, fields: "Location: /x\r\nContent-Length: 3\r\n",
@@ -110,7 +110,7 @@ func TestFraming(t *testing.T) {
 			if v == "" {
 				v = "1.1"
 			}
-			h := mustHead(t, "HTTP/"+v+" "+itoa3(tt.status)+" X\r\n"+tt.fields+"\r\n")
+			h := mustParseHead(t, "HTTP/"+v+" "+statusDigits(tt.status)+" X\r\n"+tt.fields+"\r\n")
 			kind, n, err := framing(tt.method, tt.status, h)
 			if kind != tt.kind || n != tt.length || err != tt.err {
 				t.Errorf("framing = %v %d %v, want %v %d %v", kind, n, err, tt.kind, tt.length, tt.err)
@@ -126,8 +126,8 @@ func TestFraming(t *testing.T) {
 	}
 }
 
-// itoa3 formats a status as three digits.
-func itoa3(n int) string {
+// statusDigits formats a status as three digits.
+func statusDigits(n int) string {
 	return string([]byte{byte('0' + n/100), byte('0' + n/10%10), byte('0' + n%10)})
 }
 

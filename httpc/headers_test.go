@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// mustHead parses a complete head or fails the test.
-func mustHead(t testing.TB, in string) *respHead {
+// mustParseHead parses a complete head or fails the test.
+func mustParseHead(t testing.TB, in string) *respHead {
 	t.Helper()
 	h := &respHead{}
 	if n, err := parseHead([]byte(in), h); n == 0 || err != nil {
@@ -44,7 +44,7 @@ func TestHeaderMap(t *testing.T) {
 	for _, tt := range headerMapTests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := map[string]string{}
-			headerMap(mustHead(t, tt.in), got)
+			headerMap(mustParseHead(t, tt.in), got)
 			if !maps.Equal(got, tt.want) {
 				t.Errorf("got %q\nwant %q", got, tt.want)
 			}
@@ -55,7 +55,7 @@ func TestHeaderMap(t *testing.T) {
 // TestTrailerMerge is Appendix C T23/T39: content-length synthesised,
 // trailers replace head values, and are joined among themselves.
 func TestTrailerMerge(t *testing.T) {
-	h := mustHead(t, "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, Chunked\r\nX-T: head\r\nX-J: 1\r\n\r\n")
+	h := mustParseHead(t, "HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip, Chunked\r\nX-T: head\r\nX-J: 1\r\n\r\n")
 	var d chunkedDecoder
 	body := []byte("5;ext=1\r\nhello\r\n0006\r\n world\r\n0\r\nX-T: trailer\r\nX-New: n\r\nx-j: 2\r\nX-J: 3\r\n\r\n")
 	out, _, done, err := d.decode(body)
@@ -91,7 +91,7 @@ func TestTrailerMerge(t *testing.T) {
 }
 
 func TestHeaderMapAllocs(t *testing.T) {
-	h := mustHead(t, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nDate: x\r\nServer: y\r\n\r\n")
+	h := mustParseHead(t, "HTTP/1.1 200 OK\r\nContent-Length: 0\r\nDate: x\r\nServer: y\r\n\r\n")
 	m := map[string]string{}
 	allocs := testing.AllocsPerRun(100, func() {
 		clear(m)

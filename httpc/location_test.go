@@ -16,10 +16,10 @@ var locationTests = []struct {
 		rfc: "http://127.0.0.1:1/dir/next?x=1", ae: "http://127.0.0.1:1/dir/page?next=/next?x=1"},
 	{base: "http://127.0.0.1:1/dir/page?next=/foo", loc: "/final", rfc: "http://127.0.0.1:1/final"},
 	{base: "http://h/a/b", loc: ".//dbl", rfc: "http://h/a//dbl", ae: "http://h/a/dbl"}, // T51
-	{base: "http://h/a/b", loc: "?x=1", rfc: "http://h/a/b?x=1", noURI: true},          // T52
-	{base: "http://h/a/b", loc: "./../up", rfc: "http://h/up", noURI: true},            // T52
-	{base: "http://h/z#f", loc: "", rfc: "http://h/z#f"},                               // T53
-	{base: "http://h/", loc: "//Other.Host:81/p", rfc: "http://Other.Host:81/p"},       // T53
+	{base: "http://h/a/b", loc: "?x=1", rfc: "http://h/a/b?x=1", noURI: true},           // T52
+	{base: "http://h/a/b", loc: "./../up", rfc: "http://h/up", noURI: true},             // T52
+	{base: "http://h/z#f", loc: "", rfc: "http://h/z#f"},                                // T53
+	{base: "http://h/", loc: "//Other.Host:81/p", rfc: "http://Other.Host:81/p"},        // T53
 	{base: "HTTPS://h/", loc: "//o/p", rfc: "https://o/p"},
 	{base: "http://h/", loc: "ftp://files.example/x", rfc: "ftp://files.example/x"}, // T50
 	{base: "http://h/", loc: "mailto:x", rfc: "mailto:x"},
