@@ -127,25 +127,27 @@ func FuzzChunked(f *testing.F) {
 }
 
 // chunkRun decodes raw fed in pieces of at most step bytes, the way a
-// connection would, and renders the outcome.
+// connection would (unconsumed bytes move to the front of its buffer), and
+// renders the outcome. Each call sees buf[:k:k].
 func chunkRun(raw []byte, step int) string {
 	var d chunkedDecoder
-	var body, pending []byte
-	eaten := 0
-	for i := 0; i < len(raw) || len(pending) > 0; {
+	var body []byte
+	buf := make([]byte, len(raw))
+	k, eaten := 0, 0
+	for i := 0; i < len(raw); {
 		end := min(i+step, len(raw))
-		pending = clipCopy(append(pending, raw[i:end]...))
+		k += copy(buf[k:], raw[i:end])
 		i = end
-		out, consumed, done, err := d.decode(pending)
-		body = append(body, pending[:out]...)
+		out, consumed, done, err := d.decode(buf[:k:k])
+		body = append(body, buf[:out]...)
 		eaten += consumed
-		pending = pending[consumed:]
-		if err != nil || done {
-			return fmt.Sprintf("body=%q eaten=%d done=%v err=%v total=%d trailers=%s", body, eaten, done, err, d.total, trailerSummary(&d))
+		switch {
+		case err != nil: // the trailer views are valid only once done
+			return fmt.Sprintf("body=%q eaten=%d err=%v total=%d", body, eaten, err, d.total)
+		case done:
+			return fmt.Sprintf("body=%q eaten=%d done total=%d trailers=%s", body, eaten, d.total, trailerSummary(&d))
 		}
-		if i == len(raw) {
-			break
-		}
+		k = copy(buf, buf[consumed:k])
 	}
 	return fmt.Sprintf("body=%q incomplete", body)
 }
