@@ -19,18 +19,17 @@ package httpc
 // (Appendix B W9): the length of a size line, the size of a chunk
 // (int64), the trailer section, and the ratio of framing to data.
 //
-// States, in stream order, named after pico's CHUNKED_IN_* states (STYLE
-// B2.5's chunkSize... names are taken by the core's stop-gap scanner).
-// There is no state for the LF of a size line: a CR before it is ignored
-// like any other byte after the digits.
+// States, in stream order (pico's names, STYLE B2.5). There is no state
+// for the LF of a size line: a CR before it is ignored like any other byte
+// after the digits.
 //
-//	chunkInSize    hex digits of a size; the first byte must be one
-//	chunkInExt     the rest of the size line, up to and including LF
-//	chunkInData    the chunk's data bytes
-//	chunkInDataCR  CR or LF after the data
-//	chunkInDataLF  LF after that CR
-//	chunkInTrailer the trailer section after the last chunk, up to an empty line
-//	chunkInDone    the body is complete
+//	chunkSize    hex digits of a size; the first byte must be one
+//	chunkExt     the rest of the size line, up to and including LF
+//	chunkData    the chunk's data bytes
+//	chunkDataCR  CR or LF after the data
+//	chunkDataLF  LF after that CR
+//	chunkTrailer the trailer section after the last chunk, up to an empty line
+//	chunkDone    the body is complete
 
 import (
 	"bytes"
@@ -41,13 +40,13 @@ import (
 type chunkState uint8
 
 const (
-	chunkInSize chunkState = iota
-	chunkInExt
-	chunkInData
-	chunkInDataCR
-	chunkInDataLF
-	chunkInTrailer
-	chunkInDone
+	chunkSize chunkState = iota
+	chunkExt
+	chunkData
+	chunkDataCR
+	chunkDataLF
+	chunkTrailer
+	chunkDone
 )
 
 // Chunked body errors (spec §12.3): AnyEvent status 597, reason "Garbled
@@ -69,7 +68,7 @@ var (
 // connection reading the body.
 type chunkedDecoder struct {
 	state chunkState
-	left  int64 // chunkInSize: the size read so far; chunkInData: bytes left
+	left  int64 // chunkSize: the size read so far; chunkData: bytes left
 	hex   int   // hex digits on the current size line
 	line  int   // bytes of the current size line so far
 
@@ -128,7 +127,7 @@ func (d *chunkedDecoder) decode(buf []byte) (out, consumed int, done bool, err e
 	i := 0
 	for i < len(buf) {
 		switch d.state {
-		case chunkInData:
+		case chunkData:
 			k := int(min(d.left, int64(len(buf)-i)))
 			if out != i {
 				copy(buf[out:], buf[i:i+k])
@@ -137,31 +136,31 @@ func (d *chunkedDecoder) decode(buf []byte) (out, consumed int, done bool, err e
 			d.left -= int64(k)
 			d.total += int64(k)
 			if d.left == 0 {
-				d.state = chunkInDataCR
+				d.state = chunkDataCR
 			}
-		case chunkInSize:
+		case chunkSize:
 			i, err = d.scanSize(buf, i)
-		case chunkInExt:
+		case chunkExt:
 			i, err = d.scanExt(buf, i)
-		case chunkInDataCR, chunkInDataLF:
+		case chunkDataCR, chunkDataLF:
 			if err = d.dataEnd(buf[i]); err == nil {
 				i++
 			}
-		case chunkInTrailer:
+		case chunkTrailer:
 			n, terr := d.scanTrailer(buf[i:])
 			if terr != nil || n == 0 {
 				return out, i, false, d.fail(terr)
 			}
-			d.state = chunkInDone
+			d.state = chunkDone
 			return out, i + n, true, nil
-		case chunkInDone:
+		case chunkDone:
 			return out, i, true, nil
 		}
 		if err != nil {
 			return out, i, false, d.fail(err)
 		}
 	}
-	return out, i, d.state == chunkInDone, nil
+	return out, i, d.state == chunkDone, nil
 }
 
 // fail records err as d's sticky error and returns it.
@@ -180,7 +179,7 @@ func (d *chunkedDecoder) scanSize(buf []byte, i int) (int, error) {
 			if d.hex == 0 {
 				return i, errChunkSize
 			}
-			d.state = chunkInExt
+			d.state = chunkExt
 			return i, nil
 		}
 		if d.left > math.MaxInt64>>4 {
@@ -216,9 +215,9 @@ func (d *chunkedDecoder) scanExt(buf []byte, i int) (int, error) {
 		return i, errChunkOverhead
 	}
 	if d.left > 0 {
-		d.state = chunkInData
+		d.state = chunkData
 	} else {
-		d.state = chunkInTrailer // the last chunk (RFC 9112 §7.1)
+		d.state = chunkTrailer // the last chunk (RFC 9112 §7.1)
 	}
 	return i, nil
 }
@@ -229,9 +228,9 @@ func (d *chunkedDecoder) dataEnd(c byte) error {
 	d.overhead++
 	switch {
 	case c == '\n':
-		d.state = chunkInSize
-	case c == '\r' && d.state == chunkInDataCR:
-		d.state = chunkInDataLF
+		d.state = chunkSize
+	case c == '\r' && d.state == chunkDataCR:
+		d.state = chunkDataLF
 	default:
 		return errChunkCRLF
 	}

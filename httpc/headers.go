@@ -40,7 +40,7 @@ func headerMap(h *respHead, dst map[string]string) {
 // It does nothing before d is done. Call setChunkedLength first: a
 // Content-Length trailer then wins over the synthesised value.
 func mergeTrailers(d *chunkedDecoder, dst map[string]string) {
-	if d.state != chunkInDone || len(d.trailer.fields) == 0 {
+	if d.state != chunkDone || len(d.trailer.fields) == 0 {
 		return
 	}
 	seen := make(map[string]bool, len(d.trailer.fields))
