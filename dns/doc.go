@@ -42,16 +42,30 @@
 // operation). At most [Config.MaxOutstanding] exchanges are in flight; the
 // others wait in a FIFO queue. An exchange walks the schedule "for each
 // timeout of [Config.Timeouts], for each server" ([2s, 5s, 5s] by
-// default), one attempt at a time. Every exchange has a random ID and
-// uses a UDP socket of its own per server, connected to that server, so
-// its source port is a fresh random ephemeral port and the kernel drops
-// datagrams from anyone else. A reply counts only if its ID, QR bit,
-// opcode and question (name, type, class) match the query; anything else
-// is dropped while the exchange keeps waiting (RFC 5452). SERVFAIL,
-// REFUSED and the like end the attempt and move on to the next server; a
-// truncated reply is asked again over TCP of the same server. Queries
-// advertise an EDNS0 payload of [DefaultUDPSize] bytes and are repeated
-// without EDNS0 to a server that answers FORMERR or NOTIMP without it.
+// default), one attempt at a time. Every exchange has a random ID of its
+// own. SERVFAIL, REFUSED and the like end the attempt and move on to the
+// next server; a truncated reply is asked again over TCP of the same
+// server. Queries advertise an EDNS0 payload of [DefaultUDPSize] bytes
+// and are repeated without EDNS0 to a server that answers FORMERR or
+// NOTIMP without it.
+//
+// # Sockets
+//
+// Each lookup opens its own UDP sockets, one per server asked, connected
+// to that server, so its source port is a fresh ephemeral port the kernel
+// picks at random and the kernel drops datagrams from anyone else. The
+// exchanges of one lookup share them, as glibc does for the A and AAAA
+// queries of one getaddrinfo: [Resolver.LookupHost] and
+// [Resolver.LookupNetIP] with "ip" send both questions from one socket
+// (two distinct IDs), and the search-list candidates and CNAME targets
+// of a lookup reuse it too. Separate lookups never share a socket, and a
+// lookup's sockets close when it ends (answered, failed or cancelled),
+// once no exchange of it runs any more. A datagram goes to the exchange
+// whose ID it carries, and counts only if its ID, QR bit, opcode and
+// question (name, type, class) match that query; anything else is
+// dropped while the exchanges keep waiting (RFC 5452). An ICMP
+// error reported on a shared socket fails that server's attempt for every
+// exchange waiting on it. [Resolver.Exchange] uses sockets of its own.
 //
 // # Cache
 //

@@ -103,7 +103,8 @@ type lookup struct {
 	cur    string             // the name being asked: cand or a CNAME target
 	hops   int                // CNAMEs followed for cand
 	ex     *exchange
-	err    error // the failure to report if no candidate answers
+	socks  *udpSet // the UDP sockets of all its exchanges; nil until needed
+	err    error   // the failure to report if no candidate answers
 	errSrv netip.AddrPort
 	done   func(*Answer, error)
 	over   bool // finished or cancelled
@@ -153,6 +154,22 @@ func (lk *lookup) cancel() {
 		lk.ex.cancel()
 		lk.ex = nil
 	}
+	lk.dropSockets()
+}
+
+// useSockets makes the lookup share set with others (the other family of
+// LookupNetIP).
+func (lk *lookup) useSockets(set *udpSet) {
+	set.hold()
+	lk.socks = set
+}
+
+// dropSockets gives up the lookup's hold on its sockets.
+func (lk *lookup) dropSockets() {
+	if lk.socks != nil {
+		lk.socks.release()
+		lk.socks = nil
+	}
 }
 
 // nextCandidate moves to the next candidate, or fails when none is left.
@@ -180,7 +197,11 @@ func (lk *lookup) ask() {
 	}
 	q := dnsmessage.Question{Type: lk.qtype, Class: lk.class}
 	q.Name, _ = dnsmessage.NewName(lk.cur)
+	if lk.socks == nil {
+		lk.useSockets(r.newUDPSet())
+	}
 	lk.ex = r.newExchange(lk.name, q, nil, lk.onReply)
+	lk.ex.set = lk.socks
 	r.submit(lk.ex)
 }
 
@@ -249,6 +270,7 @@ func (lk *lookup) finish(a *Answer, err error) {
 		return
 	}
 	lk.over = true
+	lk.dropSockets()
 	if err != nil {
 		lk.done(nil, &Error{Name: lk.name, Server: lk.errSrv, Err: err})
 		return

@@ -61,11 +61,15 @@ func (r *Resolver) LookupNetIP(network, name string, cb func(addrs []netip.Addr,
 		return r.deliver(q, func() { cb(addrs, nil) })
 	}
 	j := &addrJob{q: q, cb: cb}
+	var set *udpSet
+	if want4 && want6 {
+		set = r.newUDPSet() // one socket per server for both questions
+	}
 	if want4 {
-		j.start(r, 0, name, dnsmessage.TypeA)
+		j.start(r, 0, name, dnsmessage.TypeA, set)
 	}
 	if want6 {
-		j.start(r, 1, name, dnsmessage.TypeAAAA)
+		j.start(r, 1, name, dnsmessage.TypeAAAA, set)
 	}
 	return q
 }
@@ -109,13 +113,16 @@ type addrJob struct {
 	errs    [2]error
 }
 
-func (j *addrJob) start(r *Resolver, i int, name string, qtype dnsmessage.Type) {
+func (j *addrJob) start(r *Resolver, i int, name string, qtype dnsmessage.Type, set *udpSet) {
 	j.pending++
 	lk := r.newLookup(name, qtype, nil, func(a *Answer, err error) {
 		j.addrs[i], j.errs[i] = answerAddrs(a), err
 		j.pending--
 		j.finish()
 	})
+	if set != nil {
+		lk.useSockets(set)
+	}
 	j.q.jobs[i] = lk
 	r.l.Defer(lk.start)
 }

@@ -19,8 +19,9 @@ import (
 //  2. Each server gets its own UDP socket, opened on first use, bound to a
 //     fresh ephemeral port (the kernel picks it at random) and connected
 //     to the server, so the kernel drops datagrams from any other source.
-//     Sockets stay open until the exchange ends, so a late answer from a
-//     server already given up on is still accepted.
+//     The sockets belong to a udpSet, shared by the exchanges of one
+//     lookup (udp.go), and stay open while any of them runs, so a late
+//     answer from a server already given up on is still accepted.
 //  3. Only a packet that passes checkReply (ID, QR, opcode, question) can
 //     affect the exchange; anything else is dropped and the wait goes on.
 //  4. A truncated answer moves the exchange to TCP with the same server,
@@ -72,11 +73,11 @@ type exchange struct {
 	raw   *dnsmessage.Message // the caller's query ([Resolver.Exchange]); nil for lookups
 	edns  bool                // the packet carries an OPT record
 	id    uint16
-	pkt   []byte // 2-byte length prefix and the query
-	try   int    // index of the current attempt
-	first int    // server of attempt 0
-	socks []udpSock
-	inl   [3]udpSock // backs socks for up to three servers, the common case
+	pkt   []byte  // 2-byte length prefix and the query
+	try   int     // index of the current attempt
+	first int     // server of attempt 0
+	set   *udpSet // the UDP sockets: the lookup's, or the exchange's own
+	onSet bool    // attached to set (between begin and cleanup)
 	tcp   *tcpConn
 	timer *loop.Timer
 	slot  int // index in r.active, -1 without a slot
@@ -104,13 +105,12 @@ func (x *exchange) enter(next queryState) {
 // attempt.
 func (x *exchange) begin() {
 	r := x.r
-	x.id = r.newID()
 	x.first = r.firstServer()
-	if n := len(r.servers); n <= len(x.inl) {
-		x.socks = x.inl[:n]
-	} else {
-		x.socks = make([]udpSock, n)
+	if x.set == nil {
+		x.set = r.newUDPSet()
 	}
+	x.set.attach(x) // draws x.id
+	x.onSet = true
 	x.timer = r.l.NewTimer(x.onTimeout)
 	x.edns = x.raw == nil && r.udpSize > 512
 	if err := x.pack(); err != nil {
@@ -275,15 +275,25 @@ func (x *exchange) cancel() {
 	x.cleanup()
 }
 
+// abandon cancels x for Resolver.Close and closes the sockets it shares:
+// the lookups holding them will never run again.
+func (x *exchange) abandon() {
+	set := x.set
+	x.cancel()
+	if set != nil {
+		set.closeSockets()
+	}
+}
+
 func (x *exchange) cleanup() {
 	if x.timer != nil {
 		x.timer.Stop()
 	}
 	x.closeTCP()
-	for i := range x.socks {
-		x.socks[i].close()
+	if x.onSet {
+		x.onSet = false
+		x.set.detach(x)
 	}
-	x.socks = nil
 	x.r.release(x)
 }
 

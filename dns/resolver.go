@@ -106,11 +106,11 @@ func (r *Resolver) Close() {
 	}
 	r.closed = true
 	for len(r.active) > 0 {
-		r.active[len(r.active)-1].cancel()
+		r.active[len(r.active)-1].abandon()
 	}
 	for _, x := range r.waiting {
 		if x != nil {
-			x.cancel()
+			x.abandon()
 		}
 	}
 	r.waiting = nil
