@@ -91,23 +91,25 @@ func (r *Resolver) Resolve(name string, qtype dnsmessage.Type, opts *ResolveOpti
 // lookup is one Resolve: it walks the candidates and the CNAME chain and
 // runs one exchange at a time.
 type lookup struct {
-	r      *Resolver
-	name   string // as the caller gave it, for errors
-	qtype  dnsmessage.Type
-	class  dnsmessage.Class
-	accept []dnsmessage.Type
-	qtypes [1]dnsmessage.Type // backs accept when it is just qtype
-	names  []string           // candidates; nil when the name is invalid
-	next   int                // index of the next candidate
-	cand   string             // the current candidate
-	cur    string             // the name being asked: cand or a CNAME target
-	hops   int                // CNAMEs followed for cand
-	ex     *exchange
-	socks  *udpSet // the UDP sockets of all its exchanges; nil until needed
-	err    error   // the failure to report if no candidate answers
-	errSrv netip.AddrPort
-	done   func(*Answer, error)
-	over   bool // finished or cancelled
+	r        *Resolver
+	name     string // as the caller gave it, for errors
+	qtype    dnsmessage.Type
+	class    dnsmessage.Class
+	accept   []dnsmessage.Type
+	qtypes   [1]dnsmessage.Type // backs accept when it is just qtype
+	names    []string           // candidates; nil when the name is invalid
+	namesBuf [2]string          // backs names in the common cases
+	next     int                // index of the next candidate
+	cand     string             // the current candidate
+	cur      string             // the name being asked: cand or a CNAME target
+	hops     int                // CNAMEs followed for cand
+	ex       *exchange
+	socks    *udpSet // the UDP sockets of all its exchanges; nil until needed
+	own      udpSet  // backs socks unless it is shared
+	err      error   // the failure to report if no candidate answers
+	errSrv   netip.AddrPort
+	done     func(*Answer, error)
+	over     bool // finished or cancelled
 }
 
 func (r *Resolver) newLookup(name string, qtype dnsmessage.Type, opts *ResolveOptions, done func(*Answer, error)) *lookup {
@@ -128,7 +130,7 @@ func (r *Resolver) newLookup(name string, qtype dnsmessage.Type, opts *ResolveOp
 		lk.qtypes[0] = qtype
 		lk.accept = lk.qtypes[:]
 	}
-	lk.names, _ = candidates(name, search, r.ndots)
+	lk.names, _ = candidates(lk.namesBuf[:0], name, search, r.ndots)
 	return lk
 }
 
@@ -197,8 +199,9 @@ func (lk *lookup) ask() {
 	}
 	q := dnsmessage.Question{Type: lk.qtype, Class: lk.class}
 	q.Name, _ = dnsmessage.NewName(lk.cur)
-	if lk.socks == nil {
-		lk.useSockets(r.newUDPSet())
+	if lk.socks == nil && lk.own.r == nil {
+		lk.own.init(r)
+		lk.useSockets(&lk.own)
 	}
 	lk.ex = r.newExchange(lk.name, q, nil, lk.onReply)
 	lk.ex.set = lk.socks

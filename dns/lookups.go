@@ -63,7 +63,8 @@ func (r *Resolver) LookupNetIP(network, name string, cb func(addrs []netip.Addr,
 	j := &addrJob{q: q, cb: cb}
 	var set *udpSet
 	if want4 && want6 {
-		set = r.newUDPSet() // one socket per server for both questions
+		set = &j.socks // one socket per server for both questions
+		set.init(r)
 	}
 	if want4 {
 		j.start(r, 0, name, dnsmessage.TypeA, set)
@@ -111,6 +112,7 @@ type addrJob struct {
 	pending int
 	addrs   [2][]netip.Addr
 	errs    [2]error
+	socks   udpSet // the UDP sockets both lookups share
 }
 
 func (j *addrJob) start(r *Resolver, i int, name string, qtype dnsmessage.Type, set *udpSet) {

@@ -79,20 +79,20 @@ func asciiLower(s string) string {
 // dot is tried alone; one with at least ndots dots is tried first and then
 // with each search suffix; any other with each suffix first and alone last.
 // Candidates that would be too long are skipped. ok is false when name
-// itself is not a valid domain name.
-func candidates(name string, search []string, ndots int) (names []string, ok bool) {
+// itself is not a valid domain name. The names are appended to dst.
+func candidates(dst []string, name string, search []string, ndots int) (names []string, ok bool) {
 	if strings.HasSuffix(name, ".") {
 		n, ok := fqdn(name)
 		if !ok {
 			return nil, false
 		}
-		return []string{n}, true
+		return append(dst, n), true
 	}
 	bare, ok := fqdn(name)
 	if !ok {
 		return nil, false
 	}
-	names = make([]string, 0, len(search)+1)
+	names = dst
 	asIs := strings.Count(name, ".") >= ndots
 	if asIs {
 		names = append(names, bare)

@@ -32,7 +32,7 @@ func TestCandidates(t *testing.T) {
 		{long + ".e", nil, 1, nil},
 	}
 	for _, tt := range tests {
-		got, ok := candidates(tt.name, tt.search, tt.ndots)
+		got, ok := candidates(nil, tt.name, tt.search, tt.ndots)
 		if ok != (tt.want != nil) || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("candidates(%q, %q, %d) = %q, %v; want %q", tt.name, tt.search, tt.ndots, got, ok, tt.want)
 		}

@@ -66,21 +66,22 @@ type Reply struct {
 
 // exchange is one question in flight; see the theory of operation above.
 type exchange struct {
-	r     *Resolver
-	state queryState
-	q     dnsmessage.Question
-	name  string              // for errors: the name as the caller gave it
-	raw   *dnsmessage.Message // the caller's query ([Resolver.Exchange]); nil for lookups
-	edns  bool                // the packet carries an OPT record
-	id    uint16
-	pkt   []byte  // 2-byte length prefix and the query
-	try   int     // index of the current attempt
-	first int     // server of attempt 0
-	set   *udpSet // the UDP sockets: the lookup's, or the exchange's own
-	onSet bool    // attached to set (between begin and cleanup)
-	tcp   *tcpConn
-	timer *loop.Timer
-	slot  int // index in r.active, -1 without a slot
+	r      *Resolver
+	state  queryState
+	q      dnsmessage.Question
+	name   string              // for errors: the name as the caller gave it
+	raw    *dnsmessage.Message // the caller's query ([Resolver.Exchange]); nil for lookups
+	edns   bool                // the packet carries an OPT record
+	id     uint16
+	pkt    []byte   // 2-byte length prefix and the query
+	pktBuf [96]byte // backs pkt for names up to about 60 bytes
+	try    int      // index of the current attempt
+	first  int      // server of attempt 0
+	set    *udpSet  // the UDP sockets: the lookup's, or the exchange's own
+	onSet  bool     // attached to set (between begin and cleanup)
+	tcp    *tcpConn
+	timer  *loop.Timer
+	slot   int // index in r.active, -1 without a slot
 
 	err    error          // the failure to report if the schedule runs out
 	errSrv netip.AddrPort // the server err came from
@@ -121,8 +122,8 @@ func (x *exchange) begin() {
 }
 
 // pack builds x.pkt for the current ID and EDNS setting, in the
-// resolver's scratch buffer first so that x.pkt is one allocation of the
-// exact size.
+// resolver's scratch buffer first so that x.pkt needs no allocation when
+// it fits pktBuf, and one of the exact size otherwise.
 func (x *exchange) pack() error {
 	var (
 		buf []byte
@@ -142,6 +143,9 @@ func (x *exchange) pack() error {
 		return err
 	}
 	x.r.scratch = buf[:0]
+	if x.pkt == nil {
+		x.pkt = x.pktBuf[:0]
+	}
 	x.pkt = append(x.pkt[:0], buf...)
 	return nil
 }
@@ -226,15 +230,18 @@ func (x *exchange) onPacket(buf []byte, srv int, viaTCP bool) verdict {
 	if x.state == queryTCP && !viaTCP {
 		return replyIgnore
 	}
-	v, msg := checkReply(buf, x.id, &x.q, viaTCP, x.raw != nil)
+	v, rep := parseReply(buf, x.id, &x.q, viaTCP, x.raw != nil)
+	if rep != nil {
+		rep.Server, rep.TCP, rep.Size = x.r.servers[srv], viaTCP, len(buf)
+	}
 	switch v {
 	case replyOK:
-		x.finish(&Reply{Msg: msg, Server: x.r.servers[srv], TCP: viaTCP, Size: len(buf)}, nil)
+		x.finish(rep, nil)
 	case replyTruncated:
 		x.timer.Stop()
 		x.startTCP(srv)
 	case replyFailed:
-		x.onServerFailure(srv, &Reply{Msg: msg, Server: x.r.servers[srv], TCP: viaTCP, Size: len(buf)})
+		x.onServerFailure(srv, rep)
 	}
 	return v
 }

@@ -39,14 +39,21 @@ type udpSock struct {
 }
 
 func (r *Resolver) newUDPSet() *udpSet {
-	s := &udpSet{r: r}
+	s := &udpSet{}
+	s.init(r)
+	return s
+}
+
+// init prepares a set that is part of a larger struct (a lookup, the
+// job of LookupNetIP), which saves an allocation.
+func (s *udpSet) init(r *Resolver) {
+	s.r = r
 	if n := len(r.servers); n <= len(s.inl) {
 		s.socks = s.inl[:n]
 	} else {
 		s.socks = make([]udpSock, n)
 	}
 	s.users = s.inlU[:0]
-	return s
 }
 
 func (s *udpSet) hold() { s.refs++ }

@@ -91,6 +91,28 @@ func setLength(out []byte, start int) ([]byte, error) {
 // section keeps only its OPT record, with an empty body: lookups need no
 // more, and skipping the rest saves an allocation per record.
 func checkReply(buf []byte, id uint16, q *dnsmessage.Question, tcp, full bool) (verdict, *dnsmessage.Message) {
+	v, rep := parseReply(buf, id, q, tcp, full)
+	if rep == nil {
+		return v, nil
+	}
+	return v, rep.Msg
+}
+
+// replyAlloc is a Reply with its message and question, allocated together.
+type replyAlloc struct {
+	rep Reply
+	msg dnsmessage.Message
+	q   [1]dnsmessage.Question
+	opt [1]dnsmessage.Resource // backs msg.Additionals in a light parse
+}
+
+// emptyOPT is the body of the OPT records a light parse keeps: never
+// modified, so every message may share it.
+var emptyOPT = &dnsmessage.OPTResource{}
+
+// parseReply is checkReply returning the message inside a Reply whose
+// other fields the caller fills in: one allocation for the three.
+func parseReply(buf []byte, id uint16, q *dnsmessage.Question, tcp, full bool) (verdict, *Reply) {
 	var p dnsmessage.Parser
 	h, err := p.Start(buf)
 	if err != nil || h.ID != id || !h.Response || h.OpCode != 0 {
@@ -103,18 +125,21 @@ func checkReply(buf []byte, id uint16, q *dnsmessage.Question, tcp, full bool) (
 	if _, err := p.Question(); err != dnsmessage.ErrSectionDone {
 		return replyIgnore, nil
 	}
-	msg := &dnsmessage.Message{Header: h, Questions: []dnsmessage.Question{got}}
+	a := &replyAlloc{}
+	a.q[0] = got
+	a.msg = dnsmessage.Message{Header: h, Questions: a.q[:], Additionals: a.opt[:0]}
+	a.rep.Msg = &a.msg
 	if h.Truncated && !tcp {
-		return replyTruncated, msg
+		return replyTruncated, &a.rep
 	}
-	if !parseSections(&p, msg, full) {
+	if !parseSections(&p, &a.msg, full) {
 		return replyIgnore, nil
 	}
-	switch rcode(msg) {
+	switch rcode(&a.msg) {
 	case dnsmessage.RCodeSuccess, dnsmessage.RCodeNameError:
-		return replyOK, msg
+		return replyOK, &a.rep
 	}
-	return replyFailed, msg
+	return replyFailed, &a.rep
 }
 
 func parseSections(p *dnsmessage.Parser, msg *dnsmessage.Message, full bool) bool {
@@ -137,7 +162,7 @@ func parseSections(p *dnsmessage.Parser, msg *dnsmessage.Message, full bool) boo
 		case err != nil:
 			return false
 		case h.Type == dnsmessage.TypeOPT:
-			msg.Additionals = append(msg.Additionals, dnsmessage.Resource{Header: h, Body: &dnsmessage.OPTResource{}})
+			msg.Additionals = append(msg.Additionals, dnsmessage.Resource{Header: h, Body: emptyOPT})
 		}
 		if err := p.SkipAdditional(); err != nil {
 			return false
