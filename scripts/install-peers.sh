@@ -8,6 +8,7 @@ set -u
 # command -> Debian package
 declare -A peers=(
 	[dnsmasq]=dnsmasq-base
+	[nginx]=nginx-light
 )
 
 missing=()
