@@ -166,6 +166,9 @@ func (call *Call) poolKey() poolKey {
 // connection has already been pooled or closed by the conn; release the
 // slot, apply err (keeping the original status), store cookies, call back.
 func (call *Call) complete(body []byte, err *Error) {
+	if call.opts.OnPhase != nil {
+		call.notePhase(PhaseDone)
+	}
 	call.c = nil
 	call.cl.release(call)
 	if err != nil {
@@ -183,6 +186,9 @@ func (call *Call) complete(body []byte, err *Error) {
 // failConn ends the request with the connection-error path of spec §12.2:
 // no response headers, no original status, no cookies.
 func (call *Call) failConn(err *Error) {
+	if call.opts.OnPhase != nil {
+		call.notePhase(PhaseDone)
+	}
 	call.c = nil
 	call.cl.release(call)
 	r := &call.resp
@@ -272,4 +278,15 @@ func (call *Call) validate(url string) error {
 		return &parseError{"httpc: invalid request: " + why, why, 599}
 	}
 	return nil
+}
+
+// notePhase hands a phase transition to Options.OnPhase, deferred so that
+// the observer runs outside the connection's state change (STYLE B6.6).
+func (call *Call) notePhase(p Phase) {
+	at, hook := time.Now(), call.opts.OnPhase
+	call.cl.l.Defer(func() {
+		if call.state != callCanceled {
+			hook(p, at)
+		}
+	})
 }

@@ -39,6 +39,9 @@ type conn struct {
 func newConn(cl *Client, call *Call) {
 	c := &conn{cl: cl, call: call, phase: PhaseResolve, key: call.poolKey()}
 	call.c = c
+	if call.opts.OnPhase != nil {
+		call.notePhase(PhaseResolve)
+	}
 	connect := call.opts.TCPConnect
 	if connect == nil {
 		connect = cl.defaultConnect(c)
@@ -68,6 +71,9 @@ func (c *conn) enter(next Phase) bool {
 	c.phase = next
 	if c.h != nil {
 		c.h.TimeoutReset()
+	}
+	if c.call != nil && c.call.opts != nil && c.call.opts.OnPhase != nil {
+		c.call.notePhase(next)
 	}
 	return true
 }

@@ -112,6 +112,13 @@ type Options struct {
 	// sizes, buffer limits, NoDelay, KeepAlive, Autocork). Its callbacks
 	// and timeouts are ignored: the client sets its own.
 	HandleParams *loop.HandleOptions
+	// OnPhase observes the request's progress: every phase its connection
+	// enters, with the time of the transition, and PhaseDone when a hop
+	// ends (redirect hops and the retry start again at PhaseResolve, or
+	// at PhaseWrite on a pooled connection). Calls are delivered through
+	// Loop.Defer, in order, so OnPhase may cancel the request; the last
+	// PhaseDone arrives after the completion callback.
+	OnPhase func(p Phase, at time.Time)
 }
 
 // Compat selects AnyEvent::HTTP's exact behaviour where this package

@@ -4,6 +4,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestPhaseTransitions enumerates the whole transition table (STYLE B8).
@@ -87,4 +88,46 @@ func TestPhaseSequences(t *testing.T) {
 	check("pooled", "Done>Write", "Write>Header", "Header>Header", "Header>Body", "Body>Done")
 	do(t, l, cl, "GET", "http://127.0.0.1:"+strconv.Itoa(freePort(t))+"/", nil)
 	check("refused", "Resolve>Connect")
+}
+
+// TestOnPhase checks the per-request observer: every phase in order with
+// non-decreasing times, and a cancel from inside it ends the request
+// without a callback and without an open connection.
+func TestOnPhase(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
+	var seq []string
+	var last time.Time
+	opts := &Options{OnPhase: func(p Phase, at time.Time) {
+		if at.Before(last) {
+			t.Errorf("%v at %v before %v", p, at, last)
+		}
+		last = at
+		seq = append(seq, p.String())
+	}}
+	do(t, l, cl, "GET", s.URL("/"), opts)
+	runFor(t, l, 20*time.Millisecond) // PhaseDone may come after the callback
+	if got := strings.Join(seq, " "); got != "Resolve Connect Write Header Body Done" {
+		t.Errorf("fresh: %s", got)
+	}
+	seq = nil
+	do(t, l, cl, "GET", s.URL("/"), opts)
+	runFor(t, l, 20*time.Millisecond)
+	if got := strings.Join(seq, " "); got != "Write Header Body Done" {
+		t.Errorf("pooled: %s", got)
+	}
+
+	cl.CloseIdle()
+	var call *Call
+	called := false
+	cancelAt := &Options{OnPhase: func(p Phase, _ time.Time) {
+		if p == PhaseWrite {
+			call.Cancel()
+		}
+	}}
+	call = cl.Get(s.URL("/"), cancelAt, func([]byte, *Response) { called = true })
+	runFor(t, l, 100*time.Millisecond)
+	if called || cl.Active() != 0 || cl.Idle() != 0 {
+		t.Errorf("cancel in OnPhase: called %v active %d idle %d", called, cl.Active(), cl.Idle())
+	}
 }
