@@ -166,7 +166,7 @@ func (call *Call) poolKey() poolKey {
 // connection has already been pooled or closed by the conn; release the
 // slot, apply err (keeping the original status), store cookies, call back.
 func (call *Call) complete(body []byte, err *Error) {
-	if call.opts.OnPhase != nil {
+	if call.opts != nil && call.opts.OnPhase != nil {
 		call.notePhase(PhaseDone)
 	}
 	call.c = nil
@@ -186,7 +186,7 @@ func (call *Call) complete(body []byte, err *Error) {
 // failConn ends the request with the connection-error path of spec §12.2:
 // no response headers, no original status, no cookies.
 func (call *Call) failConn(err *Error) {
-	if call.opts.OnPhase != nil {
+	if call.opts != nil && call.opts.OnPhase != nil {
 		call.notePhase(PhaseDone)
 	}
 	call.c = nil

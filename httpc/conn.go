@@ -39,7 +39,7 @@ type conn struct {
 func newConn(cl *Client, call *Call) {
 	c := &conn{cl: cl, call: call, phase: PhaseResolve, key: call.poolKey()}
 	call.c = c
-	if call.opts.OnPhase != nil {
+	if call.opts != nil && call.opts.OnPhase != nil {
 		call.notePhase(PhaseResolve)
 	}
 	connect := call.opts.TCPConnect
