@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anyevent-go/anyevent/httpc/internal/testserver"
+	"github.com/anyevent-go/anyevent/internal/testserver"
 )
 
 // T01: default GET headers, userinfo, fragment, folded and repeated headers.

@@ -9,7 +9,7 @@ import (
 
 	"github.com/anyevent-go/anyevent/cookie"
 	"github.com/anyevent-go/anyevent/dns"
-	"github.com/anyevent-go/anyevent/httpc/internal/testserver"
+	"github.com/anyevent-go/anyevent/internal/testserver"
 	"github.com/anyevent-go/anyevent/loop"
 )
 

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/anyevent-go/anyevent/httpc/internal/testserver"
+	"github.com/anyevent-go/anyevent/internal/testserver"
 )
 
 // T55: two sequential GETs share one connection.

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/anyevent-go/anyevent/cookie"
-	"github.com/anyevent-go/anyevent/httpc/internal/testserver"
+	"github.com/anyevent-go/anyevent/internal/testserver"
 )
 
 // T48: POST → 302 (relative) → 307 → 200 with a cookie jar.
