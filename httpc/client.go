@@ -42,7 +42,8 @@ type Client struct {
 	// is closed; 0 means DefaultPersistentTimeout.
 	PersistentTimeout time.Duration
 	// Resolver resolves host names for the default connector; nil means
-	// one made with dns.NewResolver(l, nil) on first use.
+	// socket.DefaultResolver of the loop, shared with everything else on
+	// it (AnyEvent's one resolver per process).
 	Resolver *dns.Resolver
 	// Compat turns on AnyEvent::HTTP's exact behaviour where the default
 	// differs for safety; 0 means the safe behaviour.
@@ -220,15 +221,4 @@ func (cl *Client) dequeue(call *Call) {
 		}
 	}
 	cl.schedule(hs)
-}
-
-func (cl *Client) resolver() (*dns.Resolver, error) {
-	if cl.Resolver == nil {
-		r, err := dns.NewResolver(cl.l, nil)
-		if err != nil {
-			return nil, err
-		}
-		cl.Resolver = r
-	}
-	return cl.Resolver, nil
 }

@@ -6,6 +6,7 @@ import (
 	"syscall"
 
 	"github.com/anyevent-go/anyevent/loop"
+	"github.com/anyevent-go/anyevent/socket"
 )
 
 // Exported sentinels: the errors callers branch on (STYLE B5.1).
@@ -21,9 +22,6 @@ var (
 
 // Unexported causes whose text (after the prefix) is AnyEvent's Reason.
 var (
-	errScheme        = errors.New("httpc: Only http and https URL schemes supported")
-	errUnparsable    = errors.New("httpc: Unparsable URL")
-	errNoAddress     = errors.New("httpc: No such device or address")
 	errOnHeader      = abortError("httpc: Request cancelled by on_header")
 	errOnBody        = abortError("httpc: Request cancelled by on_body")
 	errIllegalPhase  = errors.New("httpc: internal error: illegal phase transition")
@@ -54,7 +52,7 @@ type Error struct {
 	Phase Phase  // the phase the request was in
 	Op    string // what failed: "url", "resolve", "connect", "write", "read", "timeout", "parse", "callback", "redirect"
 	URL   string // the URL of the hop that failed
-	Err   error  // the cause: an errno, a loop error, or an httpc sentinel
+	Err   error  // the cause: an errno, a loop error, a *socket.Error (resolve, connect), or an httpc sentinel
 	kind  errKind
 }
 
@@ -98,6 +96,11 @@ func reasonOf(err error) string {
 	var pe *parseError
 	if errors.As(err, &pe) {
 		return pe.reason()
+	}
+	if se, ok := err.(*socket.Error); ok {
+		// The cause, not the lookup failure that may be joined to it: a
+		// name without addresses is ENXIO whatever DNS said.
+		err = se.Err
 	}
 	var oe *loop.OpError
 	if errors.As(err, &oe) {
