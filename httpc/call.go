@@ -252,29 +252,9 @@ func init() {
 func idempotent(method string) bool { return idempotentMethods[method] }
 
 // validate rejects what would split the request or inject headers
-// (Appendix B W5): a method that is not a token, a URL with spaces or
-// controls, bad header names or values. The error's Reason says which.
-// It applies validateRequest's rules with its predicates directly: its
-// range-over-func loop costs an allocation per request even without
-// headers.
+// (Appendix B W5, see validateRequest); the error's Reason says which.
 func (call *Call) validate(url string) error {
-	why := ""
-	switch {
-	case !isToken(call.method):
-		why = reasonBadMethod
-	case !validTarget(url):
-		why = reasonBadURL
-	}
-	for _, f := range call.opts.Headers {
-		switch {
-		case why != "" || f.Suppress:
-		case !isToken(f.Name):
-			why = reasonBadHeaderName
-		case !validFieldValue(f.Value):
-			why = reasonBadHeaderValue
-		}
-	}
-	if why != "" {
+	if why := validateRequest(call.method, url, call.opts.Headers); why != "" {
 		return &parseError{"httpc: invalid request: " + why, why, 599}
 	}
 	return nil

@@ -155,8 +155,7 @@ type keepAliveGet struct {
 
 // newKeepAliveGet prepares the measurement. With explicitPort the URL
 // names the server's port; without, the URL has the default port and a
-// TCPConnect override dials the server, which leaves out the allocation
-// parseURL makes for a Host header with a port (urlParts.HostPort).
+// TCPConnect override dials the server.
 func newKeepAliveGet(t testing.TB, explicitPort bool) *keepAliveGet {
 	l, cl := newClient(t)
 	s := startLoopServer(t, l, helloResp)
@@ -187,36 +186,34 @@ func (k *keepAliveGet) run() {
 
 // TestKeepAliveAllocs reports the allocations of a keep-alive GET on a
 // warm connection, body delivered to the callback (PERFORMANCE.md P4),
-// including the loop and the on-loop server's share.
+// including the loop and the on-loop server's share, for a URL with and
+// without a port.
 func TestKeepAliveAllocs(t *testing.T) {
-	k := newKeepAliveGet(t, true)
-	for i := 0; i < 10; i++ {
-		k.run()
-	}
-	t.Logf("allocations per keep-alive GET, URL with a port: %.2f", testing.AllocsPerRun(500, k.run))
-	k = newKeepAliveGet(t, false)
-	for i := 0; i < 10; i++ {
-		k.run()
-	}
-	n := testing.AllocsPerRun(500, k.run)
-	t.Logf("allocations per keep-alive GET: %.2f", n)
-	if k.cl.Idle() != 1 {
-		t.Errorf("idle %d", k.cl.Idle())
-	}
-	if n > 2 {
-		t.Errorf("%.2f allocations per request, want ≤ 2", n)
-	}
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	const runs = 500
-	for i := 0; i < runs; i++ {
-		k.run()
-	}
-	runtime.ReadMemStats(&after)
-	perReq := (after.TotalAlloc - before.TotalAlloc) / runs
-	t.Logf("bytes per keep-alive GET: %d", perReq)
-	if perReq > 512 && !raceEnabled {
-		t.Errorf("%d bytes per request, want ≤ 512", perReq)
+	for _, explicitPort := range []bool{true, false} {
+		k := newKeepAliveGet(t, explicitPort)
+		for i := 0; i < 10; i++ {
+			k.run()
+		}
+		n := testing.AllocsPerRun(500, k.run)
+		t.Logf("allocations per keep-alive GET (%s): %.2f", k.url, n)
+		if k.cl.Idle() != 1 {
+			t.Errorf("%s: idle %d", k.url, k.cl.Idle())
+		}
+		if n > 2 {
+			t.Errorf("%s: %.2f allocations per request, want ≤ 2", k.url, n)
+		}
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		const runs = 500
+		for i := 0; i < runs; i++ {
+			k.run()
+		}
+		runtime.ReadMemStats(&after)
+		perReq := (after.TotalAlloc - before.TotalAlloc) / runs
+		t.Logf("bytes per keep-alive GET (%s): %d", k.url, perReq)
+		if perReq > 512 && !raceEnabled {
+			t.Errorf("%s: %d bytes per request, want ≤ 512", k.url, perReq)
+		}
 	}
 }
 

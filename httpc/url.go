@@ -3,7 +3,6 @@ package httpc
 // Request URL parsing (spec §3) and request validation (Appendix B W5).
 
 import (
-	"iter"
 	"strconv"
 	"strings"
 )
@@ -97,12 +96,9 @@ func parseURL(raw string) (u urlParts, err error) {
 		end := indexAnyOrLen(rest, "/?#")
 		u.Authority, rest = rest[:end], rest[end:]
 	}
+	u.RequestURI = rest[:indexAnyOrLen(rest, "#")] // path and query, a substring
 	end := indexAnyOrLen(rest, "?#")
-	u.Path, rest = rest[:end], rest[end:]
-	if strings.HasPrefix(rest, "?") {
-		u.Query = rest[:indexAnyOrLen(rest, "#")]
-	}
-	u.RequestURI = u.Path + u.Query
+	u.Path, u.Query = rest[:end], u.RequestURI[end:]
 	if !strings.HasPrefix(u.RequestURI, "/") {
 		u.RequestURI = "/" + u.RequestURI
 	}
@@ -113,12 +109,15 @@ func parseURL(raw string) (u urlParts, err error) {
 }
 
 // splitAuthority fills Userinfo, Host, HostPort and the port fields from
-// Authority (spec §3.3) and reports whether it has a usable host.
+// Authority (spec §3.3) and reports whether it has a usable host. The host
+// and port are lower-cased together, so HostPort is a substring of one
+// string, not a concatenation: a URL with a port costs no allocation here.
 func (u *urlParts) splitAuthority() bool {
 	hostport := u.Authority
 	if at := strings.LastIndexByte(hostport, '@'); at >= 0 {
 		u.Userinfo, hostport = hostport[:at], hostport[at+1:]
 	}
+	hostport = lowerASCIIString(hostport) // leaves the digits and ":" alone
 	host := hostport
 	if c := strings.LastIndexByte(hostport, ':'); c > 0 && allASCIIDigits(hostport[c+1:]) {
 		port, err := strconv.Atoi(hostport[c+1:])
@@ -130,11 +129,7 @@ func (u *urlParts) splitAuthority() bool {
 	if host == "" {
 		return false
 	}
-	host = lowerASCIIString(host)
-	u.HostPort = host
-	if u.ExplicitPort {
-		u.HostPort = host + ":" + u.PortText
-	}
+	u.HostPort = hostport
 	if len(host) >= 2 && host[0] == '[' && host[len(host)-1] == ']' {
 		host = host[1 : len(host)-1]
 	}
@@ -197,23 +192,21 @@ const (
 //   - header values must not contain CR, LF, NUL or other controls but
 //     HT (RFC 9110 §5.5).
 //
-// headers may be nil. The header values checked should be the ones that
-// will be sent, the user's and the client's (a user Host or Cookie).
-func validateRequest(method, rawURL string, headers iter.Seq2[string, string]) string {
+// Suppressed headers are not sent and not checked. validateRequest does
+// not allocate.
+func validateRequest(method, rawURL string, headers []HeaderField) string {
 	switch {
 	case !isToken(method):
 		return reasonBadMethod
 	case !validTarget(rawURL):
 		return reasonBadURL
 	}
-	if headers == nil {
-		return ""
-	}
-	for name, value := range headers {
+	for _, f := range headers {
 		switch {
-		case !isToken(name):
+		case f.Suppress:
+		case !isToken(f.Name):
 			return reasonBadHeaderName
-		case !validFieldValue(value):
+		case !validFieldValue(f.Value):
 			return reasonBadHeaderValue
 		}
 	}

@@ -1,7 +1,6 @@
 package httpc
 
 import (
-	"maps"
 	"testing"
 )
 
@@ -79,9 +78,13 @@ func TestParseURL(t *testing.T) {
 	}
 }
 
-// headersSeq turns a map into the iterator validateRequest takes.
-func headersSeq(m map[string]string) func(func(string, string) bool) {
-	return maps.All(m)
+// fields turns a map into request header fields.
+func fields(m map[string]string) []HeaderField {
+	var hs []HeaderField
+	for k, v := range m {
+		hs = append(hs, HeaderField{Name: k, Value: v})
+	}
+	return hs
 }
 
 // TestValidateRequest is Appendix B W5.
@@ -110,12 +113,34 @@ func TestValidateRequest(t *testing.T) {
 		{"GET", "http://h/", map[string]string{"X": "a\x00b"}, reasonBadHeaderValue},
 		{"GET", "http://h/", map[string]string{"X": "a\x7f"}, reasonBadHeaderValue},
 	} {
-		var hs func(func(string, string) bool)
-		if tc.headers != nil {
-			hs = headersSeq(tc.headers)
-		}
-		if got := validateRequest(tc.method, tc.url, hs); got != tc.want {
+		if got := validateRequest(tc.method, tc.url, fields(tc.headers)); got != tc.want {
 			t.Errorf("validateRequest(%q, %q, %q) = %q, want %q", tc.method, tc.url, tc.headers, got, tc.want)
 		}
+	}
+}
+
+// A suppressed header is not sent, so its value is not checked; and the
+// check allocates nothing (it runs for every request and redirect hop).
+func TestValidateRequestAllocs(t *testing.T) {
+	hs := []HeaderField{{Name: "X-A", Value: "v"}, {Name: "Referer", Value: "bad\r\n", Suppress: true}}
+	if got := validateRequest("GET", "http://h:8080/a?b", hs); got != "" {
+		t.Errorf("validateRequest = %q", got)
+	}
+	if n := testing.AllocsPerRun(100, func() { validateRequest("GET", "http://h:8080/a?b", hs) }); n != 0 {
+		t.Errorf("%.0f allocations, want 0", n)
+	}
+}
+
+// A URL with a port and a lower-case host splits without allocating:
+// HostPort is a substring of the URL (PERFORMANCE.md P4).
+func TestParseURLAllocs(t *testing.T) {
+	for _, raw := range []string{"http://127.0.0.1:8080/a?b", "http://h/", "https://u@h:443/"} {
+		if n := testing.AllocsPerRun(100, func() { parseURL(raw) }); n != 0 {
+			t.Errorf("parseURL(%q): %.0f allocations, want 0", raw, n)
+		}
+	}
+	u, _ := parseURL("http://User@Ex.COM:0080/")
+	if u.HostPort != "ex.com:0080" || u.Host != "ex.com" || u.PortText != "0080" || u.Port != 80 {
+		t.Errorf("%+v", u)
 	}
 }
