@@ -1,0 +1,159 @@
+// Command httpbench compares the CPU cost of keep-alive GET requests made
+// by httpc and by its peers against the same local server, in one run
+// (PERFORMANCE.md P1, P2, P4).
+//
+//	httpbench [-server auto|nginx|evio] [-conns 64] [-requests 500000] [-duration 5s]
+//	          [-rounds 1] [-clients httpc,net/http,fasthttp,wrk]
+//
+// The server is nginx when it is installed (its own temporary
+// configuration: one worker process, access log off, keep-alive requests
+// unlimited, a 12-byte static file), else the evio server of
+// bench/server; -server forces either. It runs on CPU 1, every client on
+// CPU 0 (taskset -c, or sched_setaffinity from inside), one after the
+// other:
+//
+//   - httpc: one loop.Loop and one httpc.Client with MaxPerHost = -conns;
+//     -conns requests in flight, each completion callback issuing the
+//     next request until -requests were issued or -duration passed;
+//   - net/http: -conns goroutines sharing one http.Client whose
+//     Transport has MaxIdleConnsPerHost = -conns, each body read to the
+//     end and closed;
+//   - fasthttp: -conns goroutines sharing one fasthttp.HostClient with
+//     MaxConns = -conns, each goroutine reusing its Request and Response;
+//   - wrk -t1 -c<conns> -d<duration> when wrk is on PATH, else skipped.
+//
+// Each Go client is this program re-executed with a hidden -client flag,
+// GOMAXPROCS=1: the child makes an unmeasured warm-up (-warmup requests per
+// connection, which opens the connections), then measures the load with
+// getrusage(RUSAGE_SELF), runtime.MemStats and /proc/self/io around it and
+// reports to the parent in one JSON line, so that every figure is that
+// client's alone. wrk cannot be asked from inside: its figures are the
+// rusage of the whole wrk process (connection set-up included, a few
+// hundred microseconds), and it is bounded by time only (whole seconds).
+//
+// Every response is checked: status 200 and a body of the file's length
+// (wrk counts only non-2xx statuses and socket errors). A run with any
+// error says so and exits with status 1.
+//
+// The table gives, per client, the requests done, CPU µs per request
+// (user+sys), user and system µs per request, allocations and bytes
+// allocated per request, read(2) and write(2) calls per request and the
+// rate; then the ratios httpc/peer of CPU per request and the targets
+// P1, P2 and P4 with their bars. -rounds N repeats every client N times,
+// rotating the order, and sums.
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/anyevent-go/anyevent/bench/internal/measure"
+)
+
+func main() {
+	if code, ok := childMain(os.Args[1:]); ok {
+		os.Exit(code)
+	}
+	cfg, err := parseFlags(os.Args[1:])
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "httpbench:", err)
+		os.Exit(2)
+	}
+	if cfg.pin {
+		runtime.GOMAXPROCS(1)
+		if err := measure.PinSelf(serverCPU); err != nil {
+			fmt.Fprintln(os.Stderr, "httpbench: pinning to CPU 1:", err)
+			os.Exit(1)
+		}
+	}
+	rep, err := run(cfg)
+	if rep != nil {
+		rep.print(os.Stdout)
+	}
+	if err == nil && rep.errors() > 0 {
+		err = fmt.Errorf("%d requests failed", rep.errors())
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "httpbench:", err)
+		os.Exit(1)
+	}
+}
+
+// The CPUs of a pinned run: the server on one, the client under test on
+// the other (PERFORMANCE.md method).
+const (
+	clientCPU = 0
+	serverCPU = 1
+)
+
+// allClients are the clients in the order of the table.
+var allClients = []string{"httpc", "net/http", "fasthttp", "wrk"}
+
+// config is what one run of httpbench measures.
+type config struct {
+	exe      string        // program to re-exec as a client child
+	server   string        // "auto", "nginx" or "evio"
+	clients  []string      // from allClients
+	conns    int           // connections of every client
+	requests int           // requests per client per round
+	duration time.Duration // time cap per client per round
+	warmup   int           // unmeasured requests per connection first
+	rounds   int           // times each client runs; figures are summed
+	pin      bool          // clients on CPU 0, server on CPU 1
+	log      bool          // progress on stderr
+}
+
+func parseFlags(args []string) (config, error) {
+	fs := flag.NewFlagSet("httpbench", flag.ContinueOnError)
+	cfg := config{}
+	fs.StringVar(&cfg.server, "server", "auto", "auto (nginx when installed, else evio), nginx or evio")
+	clients := fs.String("clients", strings.Join(allClients, ","), "clients to measure, comma-separated")
+	fs.IntVar(&cfg.conns, "conns", 64, "keep-alive connections of each client")
+	fs.IntVar(&cfg.requests, "requests", 500000, "requests per client per round (wrk: ignored)")
+	fs.DurationVar(&cfg.duration, "duration", 5*time.Second, "time cap per client per round (wrk: its -d, whole seconds)")
+	fs.IntVar(&cfg.warmup, "warmup", 20, "unmeasured requests per connection before each measurement")
+	fs.IntVar(&cfg.rounds, "rounds", 1, "times each client runs, rotating the order")
+	fs.BoolVar(&cfg.pin, "pin", true, "pin clients to CPU 0 and the server to CPU 1 (needs 2 CPUs)")
+	fs.BoolVar(&cfg.log, "v", false, "log each measurement to stderr")
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	switch cfg.server {
+	case "auto", "nginx", "evio":
+	default:
+		return cfg, fmt.Errorf("-server: unknown server %q (want auto, nginx or evio)", cfg.server)
+	}
+	for _, c := range strings.Split(*clients, ",") {
+		if !known(c) {
+			return cfg, fmt.Errorf("-clients: unknown client %q (want some of %s)", c, strings.Join(allClients, ","))
+		}
+		cfg.clients = append(cfg.clients, c)
+	}
+	if cfg.conns < 1 || cfg.requests < 1 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.rounds < 1 {
+		return cfg, errors.New("-conns, -requests, -rounds and -duration must be positive, -warmup not negative")
+	}
+	if cfg.pin && !(measure.CPUAvailable(clientCPU) && measure.CPUAvailable(serverCPU)) {
+		fmt.Fprintln(os.Stderr, "httpbench: CPUs 0 and 1 are not both available; not pinning")
+		cfg.pin = false
+	}
+	var err error
+	cfg.exe, err = os.Executable()
+	return cfg, err
+}
+
+func known(client string) bool {
+	for _, c := range allClients {
+		if c == client {
+			return true
+		}
+	}
+	return false
+}

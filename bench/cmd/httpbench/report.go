@@ -1,0 +1,144 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"math"
+)
+
+// report is the outcome of a run: the server and one summed result per
+// client, in the order of -clients.
+type report struct {
+	server  string
+	url     string
+	bodyLen int
+	cfg     config
+	results []*result
+}
+
+// find returns the result of client, nil when it was not measured.
+func (rep *report) find(client string) *result {
+	for _, r := range rep.results {
+		if r.Client == client && r.Skipped == "" && r.Requests > 0 {
+			return r
+		}
+	}
+	return nil
+}
+
+// errors is the number of failed requests of every client.
+func (rep *report) errors() uint64 {
+	var n uint64
+	for _, r := range rep.results {
+		n += r.Errors
+	}
+	return n
+}
+
+// The bars of PERFORMANCE.md this run measures.
+const (
+	barFastHTTP = 0.8 // P1: httpc CPU/request ≤ 0.8 × fasthttp
+	barWrk      = 1.0 // P1: ≤ 1.0 × wrk
+	barUserUs   = 3.0 // P2: user CPU ≤ 3 µs per request
+	barAllocs   = 2.0 // P4: ≤ 2 allocations per request
+	barBytes    = 512 // P4: ≤ 512 B per request
+)
+
+// print writes the table, the ratios, the targets and the errors.
+func (rep *report) print(w io.Writer) {
+	c := rep.cfg
+	pin := "clients and server unpinned"
+	if c.pin {
+		pin = fmt.Sprintf("clients on CPU %d, server on CPU %d", clientCPU, serverCPU)
+	}
+	fmt.Fprintf(w, "server  %s, GET %s, %d-byte body\n", rep.server, rep.url, rep.bodyLen)
+	fmt.Fprintf(w, "load    %d connections per client, up to %d requests or %v per round (wrk: %ds), %d round(s); %s; Go clients GOMAXPROCS=1\n",
+		c.conns, c.requests, c.duration, wrkSeconds(c.duration), c.rounds, pin)
+	fmt.Fprintf(w, "%-9s %10s %7s %11s %12s %11s %11s %8s %10s %11s %9s\n", "client", "requests", "errors",
+		"CPU-µs/req", "user-µs/req", "sys-µs/req", "allocs/req", "B/req", "reads/req", "writes/req", "req/s")
+	for _, r := range rep.results {
+		rep.printRow(w, r)
+	}
+	rep.printRatios(w)
+	rep.printTargets(w)
+	for _, r := range rep.results {
+		if r.Errors > 0 {
+			fmt.Fprintf(w, "ERRORS  %s: %d of %d requests failed; first: %s\n", r.Client, r.Errors, r.Requests, r.FirstError)
+		}
+	}
+}
+
+func (rep *report) printRow(w io.Writer, r *result) {
+	if r.Skipped != "" {
+		fmt.Fprintf(w, "%-9s skipped: %s\n", r.Client, r.Skipped)
+		return
+	}
+	opt := func(x int64, v float64, format string) string {
+		if x < 0 {
+			return "-"
+		}
+		return fmt.Sprintf(format, v)
+	}
+	capped := ""
+	if r.Capped {
+		capped = " (time cap)"
+	}
+	fmt.Fprintf(w, "%-9s %10d %7d %11.2f %12.2f %11.2f %11s %8s %10s %11s %9.0f%s\n", r.Client, r.Requests, r.Errors,
+		r.CPUPerReq(), r.UserPerReq(), r.SysPerReq(),
+		opt(r.Mallocs, r.AllocsPerReq(), "%.3f"), opt(r.AllocBytes, r.BytesPerReq(), "%.0f"),
+		opt(r.Reads, r.perReq(float64(r.Reads)), "%.3f"), opt(r.Writes, r.perReq(float64(r.Writes)), "%.3f"),
+		r.ReqPerSec(), capped)
+}
+
+// printRatios writes httpc/peer of CPU and user CPU per request.
+func (rep *report) printRatios(w io.Writer) {
+	h := rep.find("httpc")
+	for _, peer := range []string{"fasthttp", "wrk", "net/http"} {
+		p := rep.find(peer)
+		if h == nil || p == nil {
+			fmt.Fprintf(w, "ratio   httpc/%-8s CPU/req -     (not measured)\n", peer)
+			continue
+		}
+		fmt.Fprintf(w, "ratio   httpc/%-8s CPU/req %.2f  user CPU/req %.2f\n", peer,
+			h.CPUPerReq()/p.CPUPerReq(), h.UserPerReq()/max(p.UserPerReq(), 1e-9))
+	}
+}
+
+// printTargets writes one line per bar: target, what, figure, bar, verdict.
+func (rep *report) printTargets(w io.Writer) {
+	h := rep.find("httpc")
+	line := func(target, what, figure, bar string, pass, measured bool) {
+		verdict := "NA"
+		switch {
+		case measured && pass:
+			verdict = "PASS"
+		case measured:
+			verdict = "FAIL"
+		}
+		fmt.Fprintf(w, "target  %-3s %-40s %-10s %-10s %s\n", target, what, figure, bar, verdict)
+	}
+	for _, p := range []struct {
+		name string
+		bar  float64
+	}{{"fasthttp", barFastHTTP}, {"wrk", barWrk}} {
+		peer := rep.find(p.name)
+		if h == nil || peer == nil {
+			line("P1", "httpc/"+p.name+" CPU per request", "-", fmt.Sprintf("<= %.1f", p.bar), false, false)
+			continue
+		}
+		ratio := h.CPUPerReq() / peer.CPUPerReq()
+		line("P1", "httpc/"+p.name+" CPU per request", fmt.Sprintf("%.2f", ratio), fmt.Sprintf("<= %.1f", p.bar), ratio <= p.bar, true)
+	}
+	if h == nil {
+		line("P2", "httpc user CPU per request", "-", "<= 3 µs", false, false)
+		line("P4", "httpc allocations per request", "-", "<= 2", false, false)
+		line("P4", "httpc bytes allocated per request", "-", "<= 512 B", false, false)
+		return
+	}
+	line("P2", "httpc user CPU per request", fmt.Sprintf("%.2f µs", h.UserPerReq()), "<= 3 µs", h.UserPerReq() <= barUserUs, true)
+	// The verdicts judge the printed figures: the measured window also
+	// holds the few allocations of the measurement itself.
+	allocs, bytes := math.Round(h.AllocsPerReq()*1000)/1000, math.Round(h.BytesPerReq())
+	line("P4", "httpc allocations per request", fmt.Sprintf("%.3f", allocs), "<= 2", allocs <= barAllocs, true)
+	line("P4", "httpc bytes allocated per request", fmt.Sprintf("%.0f B", bytes), "<= 512 B", bytes <= barBytes, true)
+}

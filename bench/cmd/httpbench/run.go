@@ -1,0 +1,60 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/anyevent-go/anyevent/bench/internal/measure"
+)
+
+// run starts the server and measures every client cfg.rounds times,
+// rotating the order of the clients from round to round. The report holds
+// what was measured even when err is not nil.
+func run(cfg config) (*report, error) {
+	if _, err := measure.RaiseNoFile(uint64(4*cfg.conns + 256)); err != nil {
+		return nil, err
+	}
+	p, err := startPeer(cfg.server)
+	if err != nil {
+		return nil, err
+	}
+	defer p.stop()
+	rep := &report{server: p.name, url: p.url, bodyLen: p.bodyLen, cfg: cfg}
+	for _, c := range cfg.clients {
+		rep.results = append(rep.results, &result{Client: c})
+	}
+	wrk := wrkPath()
+	for r := range cfg.rounds {
+		for i := range cfg.clients {
+			res := rep.results[(i+r)%len(rep.results)]
+			m, err := measureClient(cfg, p, res.Client, wrk)
+			if err != nil {
+				return rep, fmt.Errorf("%s: %w", res.Client, err)
+			}
+			res.add(m)
+			if cfg.log {
+				fmt.Fprintf(os.Stderr, "httpbench: round %d %s: %d requests, %d errors, %.2f CPU-µs/req\n",
+					r+1, m.Client, m.Requests, m.Errors, m.CPUPerReq())
+			}
+		}
+	}
+	return rep, nil
+}
+
+// measureClient runs one client once against p.
+func measureClient(cfg config, p *peer, client, wrk string) (*result, error) {
+	ld := load{
+		client: client, url: p.url, conns: cfg.conns, requests: cfg.requests,
+		duration: cfg.duration, warmup: cfg.warmup, bodyLen: p.bodyLen, cpu: -1,
+	}
+	if cfg.pin {
+		ld.cpu = clientCPU
+	}
+	if client != "wrk" {
+		return runChild(cfg.exe, ld)
+	}
+	if wrk == "" {
+		return &result{Client: "wrk", Skipped: "wrk is not on PATH (Debian: wrk)", Mallocs: -1, AllocBytes: -1, Reads: -1, Writes: -1}, nil
+	}
+	return runWrk(wrk, ld)
+}
