@@ -86,8 +86,11 @@
 //   - Transfer-Encoding is chunked only when chunked is the final coding
 //     (RFC 9112), not whenever the word occurs.
 //   - A connection is never pooled after 101 Switching Protocols.
-//   - (*) Relative Location values starting with ".", "?" or "#" are resolved
-//     with RFC 3986 (AnyEvent with the URI module) instead of failing.
+//   - (*) Every relative Location is resolved with RFC 3986 (W15, W16):
+//     AnyEvent cuts path+query at its last "/" ("next" against
+//     "/dir/page?next=/foo" is "/dir/page?next=/next", here "/dir/next")
+//     and fails references starting with ".", "?" or "#" without the URI
+//     module (CompatLocation, CompatLocationNoURI).
 //   - Response heads, trailers and chunk framing have size limits.
 //   - OnHeader/OnBody return an [Action] instead of a truthy value;
 //     WantBodyHandle's handle has its timeout disarmed.

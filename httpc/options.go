@@ -136,10 +136,19 @@ const (
 	// CompatOnBody hands OnBody the whole read buffer, even bytes past the
 	// Content-Length (AnyEvent's over-delivery).
 	CompatOnBody
-	// CompatLocationNoURI fails a Location that needs RFC 3986 resolution
-	// with 599 "Cannot parse Location (URI module missing)", as AnyEvent
-	// without the URI module (the reference machine) does.
+	// CompatLocationNoURI resolves Location as CompatLocation does, but
+	// fails one that starts with ".", "?" or "#" with 599 "Cannot parse
+	// Location (URI module missing)", as AnyEvent without the URI module
+	// (the reference machine) does, whatever the status (W15 off).
 	CompatLocationNoURI
+	// CompatLocation resolves a relative Location as AnyEvent::HTTP does:
+	// a path not starting with "/", ".", "?" or "#" replaces everything
+	// after the last "/" of path+query, even a "/" in the query ("next"
+	// against "/dir/page?next=/foo" is "/dir/page?next=/next"), and one
+	// leading "./" is dropped with the slashes after it (W16 off). By
+	// default every relative reference is resolved with RFC 3986 §5.2
+	// ("/dir/next").
+	CompatLocation
 )
 
 // Bool returns a pointer to b, for Options.Persistent and KeepAlive.

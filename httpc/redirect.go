@@ -7,11 +7,6 @@ package httpc
 // with recurse-1 and the previous (body, Response) as Response.Redirect;
 // the DoneFunc only sees the end of the chain.
 
-// redirectLocationMode is how relative Location values are resolved: as
-// AnyEvent::HTTP with the URI module does (spec §9.1 step 4; Appendix B
-// W16 keeps its faithful default, W15 its URI-present fix).
-const redirectLocationMode = locationAnyEvent
-
 func redirectStatus(s int) bool {
 	switch s {
 	case 301, 302, 303, 307, 308:
@@ -44,11 +39,7 @@ func (call *Call) normalizeHopLocation() error {
 	if !ok {
 		return nil
 	}
-	mode := redirectLocationMode
-	if call.cl.Compat&CompatLocationNoURI != 0 {
-		mode = locationAnyEventNoURI
-	}
-	abs, err := resolveLocation(&call.u, loc, mode)
+	abs, err := resolveLocation(&call.u, loc, call.cl.locationMode())
 	if err != nil {
 		return err
 	}
@@ -57,6 +48,21 @@ func (call *Call) normalizeHopLocation() error {
 		call.location = abs
 	}
 	return nil
+}
+
+// locationMode is how relative Location values are resolved (spec §9.1
+// step 4): RFC 3986 by default, which fixes both Appendix B W15 (a
+// reference starting with ".", "?" or "#" fails without the URI module)
+// and W16 (a relative path is cut at the last "/" of path+query); Compat
+// brings AnyEvent's back.
+func (cl *Client) locationMode() locationMode {
+	switch {
+	case cl.Compat&CompatLocationNoURI != 0:
+		return locationAnyEventNoURI
+	case cl.Compat&CompatLocation != 0:
+		return locationAnyEvent
+	}
+	return locationRFC3986
 }
 
 // follow starts the next hop of a redirect chain from the finished hop's

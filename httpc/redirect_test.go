@@ -2,70 +2,68 @@ package httpc
 
 import (
 	"fmt"
-	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/anyevent-go/anyevent/cookie"
 	"github.com/anyevent-go/anyevent/internal/testserver"
 )
 
-// T48: POST → 302 (relative) → 307 → 200 with a cookie jar.
+// T48: POST → 302 (relative) → 307 → 200 with a cookie jar. "next?x=1"
+// against "/dir/page?next=/foo" is "/dir/next?x=1" by RFC 3986 (W16, the
+// default) and "/dir/page?next=/next?x=1" with CompatLocation, AnyEvent's
+// verified wire.
 func TestRedirectChain(t *testing.T) {
+	t.Run("rfc3986", func(t *testing.T) { testRedirectChain(t, 0, "/dir/next?x=1") })
+	t.Run("compat", func(t *testing.T) { testRedirectChain(t, CompatLocation, "/dir/page?next=/next?x=1") })
+}
+
+func testRedirectChain(t *testing.T, compat Compat, second string) {
 	l, cl := newClient(t)
+	cl.Compat = compat
 	s := startServer(t, func(c *testserver.Conn) {
 		if c.N == 1 {
 			c.ReadRequest()
 			c.Write("HTTP/1.1 302 Found\r\nLocation: next?x=1\r\nContent-Length: 3\r\nSet-Cookie: a=1\r\n\r\nabc")
-			c.WaitEOF(0)
+			c.WaitEOF(time.Second)
 			return
 		}
 		c.ReadRequest()
 		c.Write("HTTP/1.1 307 Temp\r\nLocation: /final\r\nContent-Length: 0\r\n\r\n")
 		c.ReadRequest()
 		c.Write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-		c.WaitEOF(0)
+		c.WaitEOF(time.Second)
 	})
 	jar := cookie.NewJar()
 	base := s.URL("")
-	res := do(t, l, cl, "POST", base+"/dir/page?next=/foo", &Options{Body: []byte("BODY"), CookieJar: jar,
+	host := base[len("http://"):]
+	url := base + "/dir/page?next=/foo"
+	res := do(t, l, cl, "POST", url, &Options{Body: []byte("BODY"), CookieJar: jar,
 		Headers: []HeaderField{{Name: "Content-Type", Value: "text/plain"}, {Name: "Authorization", Value: "Basic xx"}}})
-	checkStatus(t, res, 200, "OK")
-	if string(res.body) != "ok" || res.r.URL != base+"/final" {
-		t.Errorf("body %q url %q", res.body, res.r.URL)
-	}
 	reqs := s.Requests()
 	if len(reqs) != 3 || s.Accepted() != 2 {
 		t.Fatalf("requests %d accepted %d", len(reqs), s.Accepted())
 	}
-	host := base[len("http://"):]
-	common := []string{"Host: " + host, "Authorization: Basic xx", "Content-type: text/plain",
-		"Connection: keep-alive, Te", "Te: trailers", "User-agent: " + ua}
+	carried := []string{"Host: " + host, "Authorization: Basic xx", "Content-type: text/plain",
+		"Te: trailers", "User-agent: " + ua}
+	checkRequest(t, reqs[0], "POST /dir/page?next=/foo HTTP/1.1",
+		append(carried, "Referer: "+url, "Content-length: 4", "Connection: close, Te"), "BODY")
+	checkRequest(t, reqs[1], "GET "+second+" HTTP/1.1",
+		append(carried, "Referer: "+base+second, "Connection: keep-alive, Te", "Cookie: a=1"), "")
 	// The cookie package stores RFC 6265's default path "/dir" where
 	// AnyEvent stored "/" (cookie W4), so /final gets no cookie.
-	for i, want := range []struct{ line, referer, cookie string }{
-		{"GET /dir/page?next=/next?x=1 HTTP/1.1", base + "/dir/page?next=/next?x=1", "Cookie: a=1"},
-		{"GET /final HTTP/1.1", base + "/final", ""},
-	} {
-		line, hdrs, body := reqLines(reqs[i+1])
-		wantH := append(append([]string(nil), common...), "Referer: "+want.referer)
-		if want.cookie != "" {
-			wantH = append(wantH, want.cookie)
-		}
-		wantH = sorted(wantH...)
-		if line != want.line || !reflect.DeepEqual(hdrs, wantH) || body != "" {
-			t.Errorf("request %d: %q %q %q", i+2, line, hdrs, body)
-		}
-	}
+	checkRequest(t, reqs[2], "GET /final HTTP/1.1",
+		append(carried, "Referer: "+base+"/final", "Connection: keep-alive, Te"), "")
+
+	checkExact(t, res, want{body: "ok", status: 200, reason: "OK", version: "1.1", url: base + "/final",
+		hdr: map[string]string{"content-length": "2"}, redirect: true})
 	r307 := res.r.Redirect
-	if r307 == nil || string(r307.Body) != "" || r307.Response.Status != 307 || r307.Response.Header()["location"] != base+"/final" {
-		t.Fatalf("307 hop %+v", r307)
-	}
+	checkExact(t, result{r307.Body, r307.Response}, want{body: "", status: 307, reason: "Temp", version: "1.1",
+		url: base + second, hdr: map[string]string{"location": base + "/final", "content-length": "0"}, redirect: true})
 	r302 := r307.Response.Redirect
-	if r302 == nil || string(r302.Body) != "abc" || r302.Response.Status != 302 || r302.Response.URL != base+"/dir/page?next=/foo" ||
-		r302.Response.Header()["location"] != base+"/dir/page?next=/next?x=1" || r302.Response.Header()["set-cookie"] != "a=1" {
-		t.Fatalf("302 hop %+v", r302)
-	}
+	checkExact(t, result{r302.Body, r302.Response}, want{body: "abc", status: 302, reason: "Found", version: "1.1",
+		url: url, hdr: map[string]string{"location": base + second, "set-cookie": "a=1", "content-length": "3"}})
 	if got := jar.Header("http", "127.0.0.1", "/dir/x", jar2now()); got != "a=1" {
 		t.Errorf("jar %q", got)
 	}
@@ -106,31 +104,47 @@ func TestRedirectScheme(t *testing.T) {
 	}
 }
 
-// T51: method rules.
+// T51: method rules. HEAD stays HEAD after a 303; a POST keeps its
+// method and body after a 308, whose Location ".//dbl" against "/a/b" is
+// "/a//dbl" by RFC 3986 (W16) and "/a/dbl" with CompatLocation (AnyEvent
+// drops "./" and the slashes after it).
 func TestRedirectMethods(t *testing.T) {
-	l, cl := newClient(t)
-	s := startServer(t, func(c *testserver.Conn) {
-		for {
-			req, err := c.ReadRequest()
-			if err != nil {
-				return
+	for _, tc := range []struct {
+		compat Compat
+		dbl    string
+	}{{0, "/a//dbl"}, {CompatLocation, "/a/dbl"}} {
+		l, cl := newClient(t)
+		cl.Compat = tc.compat
+		s := startServer(t, func(c *testserver.Conn) {
+			for {
+				req, err := c.ReadRequest()
+				if err != nil {
+					return
+				}
+				switch {
+				case strings.HasPrefix(req, "HEAD / "):
+					c.Write("HTTP/1.1 303 See Other\r\nLocation: /h\r\nContent-Length: 0\r\n\r\n")
+				case strings.HasPrefix(req, "POST /a/b "):
+					c.Write("HTTP/1.1 308 Perm\r\nLocation: .//dbl\r\nContent-Length: 0\r\n\r\n")
+				default:
+					c.Write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+				}
 			}
-			switch {
-			case strings.HasPrefix(req, "HEAD / "):
-				c.Write("HTTP/1.1 303 See Other\r\nLocation: /h\r\nContent-Length: 0\r\n\r\n")
-			case strings.HasPrefix(req, "POST /a/b "):
-				c.Write("HTTP/1.1 308 Perm\r\nLocation: .//dbl\r\nContent-Length: 0\r\n\r\n")
-			default:
-				c.Write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-			}
+		})
+		hp := s.URL("")[len("http://"):]
+		res := do(t, l, cl, "HEAD", s.URL("/"), nil)
+		checkExact(t, res, want{status: 200, reason: "OK", version: "1.1", url: s.URL("/h"),
+			hdr: map[string]string{"content-length": "0"}, redirect: true})
+		res = do(t, l, cl, "POST", s.URL("/a/b"), &Options{Body: []byte("PB")})
+		checkExact(t, res, want{status: 200, reason: "OK", version: "1.1", url: s.URL(tc.dbl),
+			hdr: map[string]string{"content-length": "0"}, redirect: true})
+		reqs := s.Requests()
+		if len(reqs) != 4 {
+			t.Fatalf("requests %q", reqs)
 		}
-	})
-	do(t, l, cl, "HEAD", s.URL("/"), nil)
-	do(t, l, cl, "POST", s.URL("/a/b"), &Options{Body: []byte("PB")})
-	reqs := s.Requests()
-	if len(reqs) != 4 || !strings.HasPrefix(reqs[1], "HEAD /h ") || !strings.HasPrefix(reqs[3], "POST /a/dbl ") ||
-		!strings.HasSuffix(reqs[3], "\r\n\r\nPB") || !strings.Contains(reqs[3], "Content-length: 2\r\n") {
-		t.Errorf("requests %q", reqs)
+		checkRequest(t, reqs[1], "HEAD /h HTTP/1.1", defaultHeaders(hp, s.URL("/h"), "keep-alive, Te"), "")
+		checkRequest(t, reqs[3], "POST "+tc.dbl+" HTTP/1.1",
+			append(defaultHeaders(hp, s.URL(tc.dbl), "close, Te"), "Content-length: 2"), "PB")
 	}
 }
 
