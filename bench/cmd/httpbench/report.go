@@ -99,8 +99,13 @@ func (rep *report) printRatios(w io.Writer) {
 			fmt.Fprintf(w, "ratio   httpc/%-8s CPU/req -     (not measured)\n", peer)
 			continue
 		}
-		fmt.Fprintf(w, "ratio   httpc/%-8s CPU/req %.2f  user CPU/req %.2f\n", peer,
-			h.CPUPerReq()/p.CPUPerReq(), h.UserPerReq()/max(p.UserPerReq(), 1e-9))
+		// getrusage splits user and system time by sampling at the clock
+		// tick: a short run may show no user time at all.
+		user := "-"
+		if p.User > 0 && h.User > 0 {
+			user = fmt.Sprintf("%.2f", h.UserPerReq()/p.UserPerReq())
+		}
+		fmt.Fprintf(w, "ratio   httpc/%-8s CPU/req %.2f  user CPU/req %s\n", peer, h.CPUPerReq()/p.CPUPerReq(), user)
 	}
 }
 

@@ -1,0 +1,167 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestMain lets the test binary act as a client child: the tests
+// re-execute it with -client, as httpbench re-executes itself.
+func TestMain(m *testing.M) {
+	if code, ok := childMain(os.Args[1:]); ok {
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+// smokeRequests is the tiny bounded load of the smoke tests.
+const smokeRequests = 1000
+
+func smokeConfig(t *testing.T, server string) config {
+	exe, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return config{
+		exe: exe, server: server, clients: allClients, conns: 8, requests: smokeRequests,
+		duration: 2 * time.Second, warmup: 2, rounds: 1,
+	}
+}
+
+func TestSmokeEvio(t *testing.T) { smoke(t, smokeConfig(t, "evio")) }
+
+func TestSmokeNginx(t *testing.T) {
+	if nginxPath() == "" {
+		t.Skip("nginx is not installed (Debian: nginx-light)")
+	}
+	smoke(t, smokeConfig(t, "nginx"))
+}
+
+// smoke runs every client against the server and checks the counts, the
+// allocations of httpc (P4 bar, end to end) and that the report has every
+// row. It asserts nothing about time.
+func smoke(t *testing.T, cfg config) {
+	rep, err := run(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rep.results) != len(allClients) {
+		t.Fatalf("%d results, want %d", len(rep.results), len(allClients))
+	}
+	for _, r := range rep.results {
+		switch {
+		case r.Client == "wrk" && wrkPath() == "":
+			if r.Skipped == "" {
+				t.Errorf("wrk is not installed, but its result is %+v", r)
+			}
+		case r.Client == "wrk":
+			if r.Requests == 0 || r.Errors != 0 || r.User+r.Sys <= 0 {
+				t.Errorf("wrk: %d requests, %d errors (%s), CPU %v", r.Requests, r.Errors, r.FirstError, r.User+r.Sys)
+			}
+		default:
+			if r.Requests != smokeRequests || r.Errors != 0 || r.Capped {
+				t.Errorf("%s: %d requests, %d errors (%s), capped %v; want %d, no error", r.Client,
+					r.Requests, r.Errors, r.FirstError, r.Capped, smokeRequests)
+			}
+			if r.User+r.Sys <= 0 || r.Mallocs < 0 || r.Reads < int64(r.Requests) || r.Writes < int64(r.Requests) {
+				t.Errorf("%s: CPU %v, %d mallocs, %d reads, %d writes", r.Client, r.User+r.Sys, r.Mallocs, r.Reads, r.Writes)
+			}
+		}
+	}
+	if h := rep.find("httpc"); h == nil || h.AllocsPerReq() > barAllocs+0.1 {
+		t.Errorf("httpc: allocations per request %+v, want at most %v", h, barAllocs)
+	}
+	var out bytes.Buffer
+	rep.print(&out)
+	text := out.String()
+	t.Logf("report:\n%s", text)
+	want := []string{"server  ", "load    ", "client ", "httpc ", "net/http ", "fasthttp ", "wrk ",
+		"ratio   httpc/fasthttp CPU/req", "ratio   httpc/wrk      CPU/req", "ratio   httpc/net/http CPU/req",
+		"target  P1  httpc/fasthttp CPU per request", "target  P1  httpc/wrk CPU per request",
+		"target  P2  httpc user CPU per request", "target  P4  httpc allocations per request",
+		"target  P4  httpc bytes allocated per request"}
+	for _, w := range want {
+		if !hasLine(text, w) {
+			t.Errorf("report has no line starting with %q", w)
+		}
+	}
+	if strings.Contains(text, "ERRORS") {
+		t.Errorf("report has errors")
+	}
+}
+
+func hasLine(text, prefix string) bool {
+	for _, line := range strings.Split(text, "\n") {
+		if strings.HasPrefix(line, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// TestWrongBodyIsAnError checks that every Go client counts a response of
+// the wrong length as an error and that the report says so.
+func TestWrongBodyIsAnError(t *testing.T) {
+	cfg := smokeConfig(t, "evio")
+	p, err := startPeer("evio")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := &report{server: p.name, url: p.url, bodyLen: p.bodyLen, cfg: cfg}
+	for _, c := range []string{"httpc", "net/http", "fasthttp"} {
+		r, err := runChild(cfg.exe, load{client: c, url: p.url, conns: 2, requests: 10,
+			duration: 5 * time.Second, bodyLen: p.bodyLen + 1, cpu: -1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Requests != 10 || r.Errors != 10 || !strings.Contains(r.FirstError, "want") {
+			t.Errorf("%s: %d requests, %d errors, first %q; want 10 and 10", c, r.Requests, r.Errors, r.FirstError)
+		}
+		rep.results = append(rep.results, r)
+	}
+	var out bytes.Buffer
+	rep.print(&out)
+	if rep.errors() != 30 || strings.Count(out.String(), "ERRORS  ") != 3 {
+		t.Errorf("%d errors; report:\n%s", rep.errors(), out.String())
+	}
+}
+
+func TestParseWrk(t *testing.T) {
+	out := `Running 1s test @ http://127.0.0.1:8080/hello
+  1 threads and 64 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.02ms  200.00us   3.00ms   90.00%
+    Req/Sec    60.00k     1.00k   62.00k    80.00%
+  60123 requests in 1.00s, 12.00MB read
+  Socket errors: connect 0, read 2, write 1, timeout 0
+  Non-2xx or 3xx responses: 4
+Requests/sec:  60123.00
+Transfer/sec:     12.00MB
+`
+	r, err := parseWrk([]byte(out))
+	if err != nil || r.Requests != 60123 || r.Errors != 7 || !strings.Contains(r.FirstError, "Socket errors") || r.Mallocs != -1 {
+		t.Fatalf("parseWrk = %+v, %v", r, err)
+	}
+	r, err = parseWrk([]byte("  5 requests in 1.00s, 1KB read\n"))
+	if err != nil || r.Requests != 5 || r.Errors != 0 || r.FirstError != "" {
+		t.Fatalf("parseWrk = %+v, %v", r, err)
+	}
+	if _, err := parseWrk([]byte("unable to connect")); err == nil {
+		t.Fatal("parseWrk accepted output without a request count")
+	}
+}
+
+func TestParseFlags(t *testing.T) {
+	cfg, err := parseFlags([]string{"-clients", "httpc,wrk", "-requests", "10", "-server", "evio", "-pin=false"})
+	if err != nil || len(cfg.clients) != 2 || cfg.clients[1] != "wrk" || cfg.requests != 10 || cfg.conns != 64 || cfg.server != "evio" {
+		t.Fatalf("parseFlags = %+v, %v", cfg, err)
+	}
+	for _, bad := range [][]string{{"-clients", "curl"}, {"-server", "apache"}, {"-conns", "0"}, {"-requests", "0"}, {"-duration", "0s"}, {"extra"}} {
+		if _, err := parseFlags(append([]string{"-pin=false"}, bad...)); err == nil {
+			t.Errorf("parseFlags(%q) accepted", bad)
+		}
+	}
+}
