@@ -2,7 +2,8 @@
 // loop package needs to open, connect and accept sockets without blocking:
 // socket and accept that return non-blocking, close-on-exec descriptors in
 // one system call where the kernel allows it, conversions between
-// [netip.AddrPort] and [unix.Sockaddr], SO_ERROR, and the socket options
+// [netip.AddrPort] and [unix.Sockaddr], SO_ERROR, disconnecting a datagram
+// socket (connect to AF_UNSPEC), and the socket options
 // AnyEvent exposes (TCP_NODELAY, SO_KEEPALIVE, SO_REUSEADDR, IPV6_V6ONLY).
 //
 // The helpers return the raw [syscall.Errno] of the failing call; callers

@@ -1,0 +1,41 @@
+//go:build linux
+
+package sys
+
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// DisconnectRebinds reports whether [Disconnect] gives up the local port of
+// a socket the kernel bound implicitly, so that the next connect binds a
+// new one. Linux does (udp_disconnect unhashes the socket and clears its
+// port unless bind(2) chose it); where it is false, Disconnect is not
+// available.
+const DisconnectRebinds = true
+
+// Disconnect dissolves the association of datagram socket fd: connect(2)
+// with an address of family AF_UNSPEC. If the kernel chose the socket's
+// port (connect without bind), the port is released as well: until the
+// socket is connected again it has no port, so it receives nothing, and
+// the next connect binds a fresh ephemeral port chosen at random like the
+// first. Datagrams already queued stay queued. EINTR is retried.
+//
+// This is the one use of unsafe in the module: golang.org/x/sys/unix
+// cannot express an AF_UNSPEC address, so the system call is made by hand
+// with a pointer to a 16-byte sockaddr (kept alive by the call, as
+// unsafe.Pointer rule 4 requires).
+func Disconnect(fd int) error {
+	sa := unix.RawSockaddr{Family: unix.AF_UNSPEC}
+	for {
+		_, _, e := unix.Syscall(unix.SYS_CONNECT, uintptr(fd), uintptr(unsafe.Pointer(&sa)), unsafe.Sizeof(sa))
+		switch e {
+		case 0:
+			return nil
+		case unix.EINTR:
+			continue
+		}
+		return e
+	}
+}
