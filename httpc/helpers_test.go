@@ -120,4 +120,33 @@ func answer(resp string) testserver.Script {
 	return func(c *testserver.Conn) { c.Serve(resp) }
 }
 
+// answerBy returns a script that answers every request with what respond
+// returns for it, until the client closes the connection.
+func answerBy(respond func(req string) string) testserver.Script {
+	return func(c *testserver.Conn) {
+		for {
+			req, err := c.ReadRequest()
+			if err != nil {
+				return
+			}
+			c.Write(respond(req))
+		}
+	}
+}
+
+// answerOnce returns a script that answers one request with resp, then
+// half-closes if close is set, and waits for the client to close.
+func answerOnce(resp string, close bool) testserver.Script {
+	return func(c *testserver.Conn) {
+		if _, err := c.ReadRequest(); err != nil {
+			return
+		}
+		c.Write(resp)
+		if close {
+			c.CloseWrite()
+		}
+		c.WaitEOF(5 * time.Second)
+	}
+}
+
 func jar2now() time.Time { return time.Now() }

@@ -163,24 +163,19 @@ func TestNoReuseWithUnreadBytes(t *testing.T) {
 func TestCompat(t *testing.T) {
 	l, cl := newClient(t)
 	cl.Compat = CompatInterim | CompatFraming | CompatOnBody | CompatLocationNoURI
-	s := startServer(t, func(c *testserver.Conn) {
-		for {
-			req, err := c.ReadRequest()
-			if err != nil {
-				return
-			}
-			switch {
-			case strings.HasPrefix(req, "GET /103 "):
-				c.Write("HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n")
-			case strings.HasPrefix(req, "GET /abc "):
-				c.Write("HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n")
-			case strings.HasPrefix(req, "GET /over "):
-				c.Write("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcEXTRA")
-			case strings.HasPrefix(req, "GET /loc "):
-				c.Write("HTTP/1.1 201 Created\r\nLocation: ?x=1\r\nContent-Length: 0\r\n\r\n")
-			}
+	s := startServer(t, answerBy(func(req string) string {
+		switch {
+		case strings.HasPrefix(req, "GET /103 "):
+			return "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+		case strings.HasPrefix(req, "GET /abc "):
+			return "HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n"
+		case strings.HasPrefix(req, "GET /over "):
+			return "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcEXTRA"
+		case strings.HasPrefix(req, "GET /loc "):
+			return "HTTP/1.1 201 Created\r\nLocation: ?x=1\r\nContent-Length: 0\r\n\r\n"
 		}
-	})
+		return ""
+	}))
 	res := do(t, l, cl, "GET", s.URL("/103"), nil)
 	checkStatus(t, res, 103, "Early Hints")
 	if res.r.Header()["link"] != "</a>" || string(res.body) != "" {

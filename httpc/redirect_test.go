@@ -115,22 +115,15 @@ func TestRedirectMethods(t *testing.T) {
 	}{{0, "/a//dbl"}, {CompatLocation, "/a/dbl"}} {
 		l, cl := newClient(t)
 		cl.Compat = tc.compat
-		s := startServer(t, func(c *testserver.Conn) {
-			for {
-				req, err := c.ReadRequest()
-				if err != nil {
-					return
-				}
-				switch {
-				case strings.HasPrefix(req, "HEAD / "):
-					c.Write("HTTP/1.1 303 See Other\r\nLocation: /h\r\nContent-Length: 0\r\n\r\n")
-				case strings.HasPrefix(req, "POST /a/b "):
-					c.Write("HTTP/1.1 308 Perm\r\nLocation: .//dbl\r\nContent-Length: 0\r\n\r\n")
-				default:
-					c.Write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-				}
+		s := startServer(t, answerBy(func(req string) string {
+			switch {
+			case strings.HasPrefix(req, "HEAD / "):
+				return "HTTP/1.1 303 See Other\r\nLocation: /h\r\nContent-Length: 0\r\n\r\n"
+			case strings.HasPrefix(req, "POST /a/b "):
+				return "HTTP/1.1 308 Perm\r\nLocation: .//dbl\r\nContent-Length: 0\r\n\r\n"
 			}
-		})
+			return "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+		}))
 		hp := s.URL("")[len("http://"):]
 		res := do(t, l, cl, "HEAD", s.URL("/"), nil)
 		checkExact(t, res, want{status: 200, reason: "OK", version: "1.1", url: s.URL("/h"),

@@ -66,9 +66,12 @@ func userIndex(hs []HeaderField, name string) int {
 
 // skipUser reports user headers the client overrides: Connection always,
 // Content-length when it sets the length, Cookie when the jar has some.
+// Proxy-Authorization is for a proxy, never for the origin (Appendix B
+// W6): AnyEvent drops it on fresh connections but sends it to the origin
+// on reused ones (Appendix C T64); it is never sent here.
 func skipUser(name string, call *Call, jarCookies bool) bool {
 	switch {
-	case strings.EqualFold(name, "connection"):
+	case strings.EqualFold(name, "connection"), strings.EqualFold(name, "proxy-authorization"):
 		return true
 	case strings.EqualFold(name, "content-length"):
 		return call.setsLength()
