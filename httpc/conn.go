@@ -98,6 +98,14 @@ func (c *conn) onConnected(fd int, err error) {
 		return
 	}
 	c.h = h
+	if c.call.u.Scheme == "https" {
+		// No TLS engine yet: an https request never goes out in clear
+		// text. AnyEvent without TLS fails the same way, after connecting.
+		if c.enter(PhaseTLS) {
+			c.failConn(errNoTLS)
+		}
+		return
+	}
 	c.writeRequest()
 }
 

@@ -101,3 +101,21 @@ func TestConnectPhases(t *testing.T) {
 		t.Errorf("phases %v", seen)
 	}
 }
+
+// Until the TLS engine is wired in, an https request fails with AnyEvent's
+// 596 for a missing TLS library after connecting, and nothing is sent in
+// clear text.
+func TestHTTPSWithoutTLS(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answerOnce("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", false))
+	url := fmt.Sprintf("https://127.0.0.1:%d/", s.Port())
+	res := do(t, l, cl, "GET", url, nil)
+	checkExact(t, res, want{nilBody: true, status: 596, reason: "TLS support not available on this system", url: url})
+	if e, ok := res.r.Err.(*Error); !ok || e.Phase != PhaseTLS {
+		t.Errorf("Err %v", res.r.Err)
+	}
+	runFor(t, l, 20*time.Millisecond)
+	if len(s.Requests()) != 0 || cl.Active() != 0 || cl.Idle() != 0 {
+		t.Errorf("requests %q active %d idle %d", s.Requests(), cl.Active(), cl.Idle())
+	}
+}

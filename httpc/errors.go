@@ -27,6 +27,7 @@ var (
 	errIllegalPhase  = errors.New("httpc: internal error: illegal phase transition")
 	errBrokenPipe    = syscall.EPIPE
 	errUnexpectedEOF = errors.New("httpc: Unexpected end-of-file")
+	errNoTLS         = &parseError{"httpc: https is not supported yet", "TLS support not available on this system", 596}
 )
 
 // abortError is the cause of a 598; its text is AnyEvent's Reason.
