@@ -69,33 +69,54 @@
 // allocation; the header map is built only when [Response.Header] or
 // [Response.Get] is first called. Pieces given to OnBody are views valid
 // only until OnBody returns.
+//
 // # Differences from AnyEvent::HTTP
 //
-// Deliberate, so far (see also the parsers' own notes on limits and
-// strictness); Client.Compat switches the marked ones (*) back:
+// Deliberate, each with the weakness it fixes (spec Appendix B); the
+// Compat flag named with it switches [Client.Compat] back to AnyEvent's
+// behaviour. See also the parsers' notes on strictness and
+// the cookie package for its own differences (RFC 6265 domain and path
+// matching, W3, W4).
 //
-//   - Every callback is asynchronous, early errors included.
-//   - Requests whose method, URL or header fields would split the request
-//     or inject headers fail with 599 before touching the network (W5).
-//   - (*) Response desync is prevented (W8): every 1xx but 101 is skipped
-//     (AnyEvent skips only 100 and returns e.g. a 103 as final, leaving
-//     the real response on the connection); a connection with bytes left
-//     after a response is never pooled; bytes past the Content-Length are
-//     dropped and not handed to OnBody; an invalid Content-Length ("abc",
-//     "-1", disagreeing duplicates) fails with 597 instead of meaning 0.
-//   - Transfer-Encoding is chunked only when chunked is the final coding
-//     (RFC 9112), not whenever the word occurs.
+//   - Every callback is asynchronous, early errors included (W23).
+//   - A method, URL or header field that would split the request or
+//     inject headers fails with 599 before touching the network (W5).
+//   - Every 1xx but 101 is skipped; AnyEvent skips only 100 and returns
+//     e.g. a 103 as final, leaving the real response on the connection
+//     (W8, [CompatInterim]).
+//   - A connection with bytes left after its response is never pooled,
+//     so they cannot become the next request's response (W8, T25, T38).
+//   - Bytes past the Content-Length are not handed to OnBody (W8,
+//     [CompatOnBody]).
+//   - An invalid Content-Length ("abc", "-1", disagreeing duplicates)
+//     fails with 597 "Invalid Content-Length" instead of meaning 0 (or a
+//     Perl number); Transfer-Encoding is chunked only when chunked is the
+//     final coding (RFC 9112), not whenever the word occurs (W8,
+//     [CompatFraming]).
 //   - A connection is never pooled after 101 Switching Protocols.
-//   - (*) Every relative Location is resolved with RFC 3986 (W15, W16):
-//     AnyEvent cuts path+query at its last "/" ("next" against
-//     "/dir/page?next=/foo" is "/dir/page?next=/next", here "/dir/next")
-//     and fails references starting with ".", "?" or "#" without the URI
-//     module (CompatLocation, CompatLocationNoURI).
-//   - Response heads, trailers and chunk framing have size limits.
-//   - OnHeader/OnBody return an [Action] instead of a truthy value;
-//     WantBodyHandle's handle has its timeout disarmed.
-//   - Header names and methods are folded in ASCII only.
+//   - Every relative Location is resolved with RFC 3986: AnyEvent cuts
+//     path+query at its last "/" ("next" against "/dir/page?next=/foo"
+//     is "/dir/page?next=/next", here "/dir/next") (W16,
+//     [CompatLocation]), and fails references starting with ".", "?" or
+//     "#" when the URI module is missing (W15, [CompatLocationNoURI]).
+//   - A caller's Proxy-Authorization is never sent to an origin; AnyEvent
+//     sends it on reused connections (W6, T64).
+//   - Response heads, trailers and chunk framing have size limits (W9):
+//     [DefaultMaxHeaderBytes], [DefaultMaxHeaderFields].
+//   - WantBodyHandle's handle has its inactivity timeout disarmed (W13).
+//   - OnHeader and OnBody return an [Action] instead of a truthy value.
+//   - Header names, methods and hosts are folded in ASCII only (W25); a
+//     port above 65535 is an unparsable URL rather than wrapping.
 //   - Request headers go out in a fixed order: Host, the caller's
 //     headers, Cookie, Referer, User-agent, Content-length, Connection,
 //     Te (AnyEvent uses hash order).
+//   - [Client.Post] with a nil body sends "Content-Length: 0"; Request
+//     with a nil Options.Body is AnyEvent's http_post with an undefined
+//     body (no Content-Length).
+//   - Names are resolved by the socket package, which trusts the hosts
+//     file before DNS (W11); see its package documentation.
+//   - https is not supported yet: it fails with 596 "TLS support not
+//     available on this system" after connecting. (AnyEvent's default
+//     would be TLS without verification, W1; ours will verify.)
+//   - Proxies are not supported yet (no http_proxy, no Options.Proxy).
 package httpc
