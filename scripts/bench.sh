@@ -2,7 +2,7 @@
 # Runs the PERFORMANCE.md measurements that exist so far and prints one
 # summary table: target, what is measured, the figure, the bar, pass/fail.
 #
-#   scripts/bench.sh                 # about 3 minutes on a 2-core machine
+#   scripts/bench.sh                 # about 4 minutes on a 2-core machine
 #   BENCH_OUT=dir scripts/bench.sh   # keep the raw outputs in dir
 #
 # Every step runs a fixed number of operations (-benchtime Nx, -messages)
@@ -43,6 +43,13 @@ go test -run '^$' -bench VersusGo -benchtime 30000x ./dns/ | tee "$out/dns.txt"
 # --- step 4: idle connections on one loop (P5, P6, P9 idle) ---------------
 "$out/idleconns" -n 100000 -addrs 8 -idle 2s | tee "$out/idle.txt"
 
+# --- step 5: keep-alive GET load, httpc vs fasthttp, wrk, net/http (P1, P2, P4)
+# nginx when installed (make test installs it), else the evio server; wrk when
+# on PATH. A run with failed requests still gives its figures, marked FAIL.
+(cd bench && go build -o "$out/httpbench" ./cmd/httpbench)
+"$out/httpbench" -requests 1000000 -duration 5s -rounds 2 | tee "$out/http.txt" ||
+	echo "bench: httpbench failed" >&2
+
 # --- summary ----------------------------------------------------------------
 
 # metric FILE BENCH UNIT: the median over the -count runs of the figure
@@ -56,10 +63,14 @@ metric() {
 echo_col() { awk -v s="$1" -v c="$2" -v k="$3" '$1 == s && $2 == c { print $k }' "$out/echo.txt"; }
 echo_ratio() { awk -v c="$1" '$1 == "ratio" && $3 == c { sub(",", "", $6); print $6 }' "$out/echo.txt"; }
 idle_val() { awk -v k="$1" -v f="$2" 'index($0, k) == 1 { print $f }' "$out/idle.txt"; }
+# http_col CLIENT COLUMN: a column of httpbench's table ("-" when not measured).
+http_col() { awk -v c="$1" -v k="$2" '$1 == c && $2 ~ /^[0-9]+$/ { print $k }' "$out/http.txt"; }
+http_ratio() { awk -v p="httpc/$1" '$1 == "ratio" && $2 == p { print $4 }' "$out/http.txt"; }
 calc() { awk "BEGIN { print $1 }"; }
 # verdict FIGURE OP BAR: PASS or FAIL (NA when the figure is missing).
 verdict() {
 	case $1 in NA | "") echo "NA"; return ;; esac
+	case $1 in -) echo "NA"; return ;; esac
 	if awk "BEGIN { exit !($1 $2 $3) }"; then echo PASS; else echo FAIL; fi
 }
 
@@ -112,6 +123,27 @@ rd=$(echo_col loop 64 9)
 wr=$(echo_col loop 64 10)
 rw=$(calc "${rd:-0} + ${wr:-0}")
 row P3 "echo server read(2)+write(2)/msg, no epoll (loop, 64 conns)" "$rw ($rd reads)" "<= 2.1" "$(verdict "$rw" "<=" 2.1)"
+
+hserver=$(awk '$1 == "server" { split($2, a, "/"); print a[1] }' "$out/http.txt")
+herr=""
+grep -q '^ERRORS' "$out/http.txt" && herr=" (requests failed)"
+for p in fasthttp wrk; do
+	r=$(http_ratio "$p")
+	bar="<= 0.8"
+	[ "$p" = wrk ] && bar="<= 1.0 (stretch 0.9)"
+	row P1 "httpc/$p client CPU per keep-alive GET (64 conns, ${hserver:-?})" "${r:-NA}" "$bar" \
+		"$(verdict "${r:-NA}" "<=" "${bar:3:3}")$herr"
+done
+hu=$(http_col httpc 5)
+row P2 "httpc user CPU per keep-alive GET (httpbench)" "${hu:-NA} us" "<= 3 us (stretch 2)" "$(verdict "${hu:-NA}" "<=" 3)$herr"
+ha=$(http_col httpc 7)
+hb=$(http_col httpc 8)
+row P4 "httpc allocs per keep-alive GET, end to end (httpbench)" "${ha:-NA} allocs, ${hb:-NA} B" "<= 2 allocs, <= 512 B" \
+	"$(verdict "${ha:-NA}" "<=" 2 | sed "s/PASS/$(verdict "${hb:-NA}" "<=" 512)/")$herr"
+hr=$(http_col httpc 9)
+hw=$(http_col httpc 10)
+hrw=$(calc "${hr:-0} + ${hw:-0}")
+row P3 "httpc read(2)+write(2) per keep-alive GET, no epoll (httpbench)" "$hrw ($hr reads)" "<= 2.1" "$(verdict "${hr:-NA}" "<=" 2.1 | sed "s/PASS/$(verdict "$hrw" "<=" 2.1)/")"
 
 for w in A A+AAAA; do
 	re=${w//+/\\+}

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"syscall"
 	"time"
@@ -23,9 +24,10 @@ type load struct {
 	conns    int
 	requests int
 	duration time.Duration
-	warmup   int // requests per connection
-	bodyLen  int // expected body length
-	cpu      int // CPU to pin itself to, -1 for none
+	warmup   int    // requests per connection
+	bodyLen  int    // expected body length
+	cpu      int    // CPU to pin itself to, -1 for none
+	profile  string // file for a CPU profile of the measured load, "" for none
 }
 
 // driver is a client under test, set up in the child: run issues requests
@@ -77,6 +79,7 @@ func childMain(args []string) (int, bool) {
 	fs.IntVar(&ld.warmup, "warmup", 0, "")
 	fs.IntVar(&ld.bodyLen, "bodylen", 0, "")
 	fs.IntVar(&ld.cpu, "cpu", -1, "")
+	fs.StringVar(&ld.profile, "cpuprofile", "", "")
 	if err := fs.Parse(args); err != nil {
 		return 2, true
 	}
@@ -105,6 +108,17 @@ func runLoad(ld load) (*result, error) {
 		if t := d.run(ld.warmup*ld.conns, ld.duration); t.errors > 0 {
 			return nil, fmt.Errorf("warm-up: %d errors, first: %s", t.errors, t.firstErr)
 		}
+	}
+	if ld.profile != "" {
+		f, err := os.Create(ld.profile)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return nil, err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	return measureRun(ld.client, func() tally { return d.run(ld.requests, ld.duration) }), nil
 }
@@ -150,6 +164,9 @@ func runChild(exe string, ld load) (*result, error) {
 	argv := []string{exe, "-client", ld.client, "-url", ld.url, "-conns", strconv.Itoa(ld.conns),
 		"-requests", strconv.Itoa(ld.requests), "-duration", ld.duration.String(),
 		"-warmup", strconv.Itoa(ld.warmup), "-bodylen", strconv.Itoa(ld.bodyLen)}
+	if ld.profile != "" {
+		argv = append(argv, "-cpuprofile", ld.profile)
+	}
 	if ld.cpu >= 0 {
 		var pinned bool
 		if argv, pinned = measure.Taskset(ld.cpu, argv); !pinned {

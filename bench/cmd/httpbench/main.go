@@ -40,7 +40,9 @@
 // allocated per request, read(2) and write(2) calls per request and the
 // rate; then the ratios httpc/peer of CPU per request and the targets
 // P1, P2 and P4 with their bars. -rounds N repeats every client N times,
-// rotating the order, and sums.
+// rotating the order, and sums. -cpuprofile DIR writes a pprof CPU
+// profile of each Go client's measured load (httpc-1.pprof, ...; the
+// profiler's own cost is then in the figures).
 package main
 
 import (
@@ -106,6 +108,7 @@ type config struct {
 	rounds   int           // times each client runs; figures are summed
 	pin      bool          // clients on CPU 0, server on CPU 1
 	log      bool          // progress on stderr
+	profile  string        // directory for CPU profiles of the Go clients, "" for none
 }
 
 func parseFlags(args []string) (config, error) {
@@ -120,6 +123,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.rounds, "rounds", 1, "times each client runs, rotating the order")
 	fs.BoolVar(&cfg.pin, "pin", true, "pin clients to CPU 0 and the server to CPU 1 (needs 2 CPUs)")
 	fs.BoolVar(&cfg.log, "v", false, "log each measurement to stderr")
+	fs.StringVar(&cfg.profile, "cpuprofile", "", "directory for a CPU profile of each Go client's measured load (CLIENT-ROUND.pprof)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}

@@ -3,6 +3,8 @@ package main
 import (
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"github.com/anyevent-go/anyevent/bench/internal/measure"
 )
@@ -27,7 +29,7 @@ func run(cfg config) (*report, error) {
 	for r := range cfg.rounds {
 		for i := range cfg.clients {
 			res := rep.results[(i+r)%len(rep.results)]
-			m, err := measureClient(cfg, p, res.Client, wrk)
+			m, err := measureClient(cfg, p, res.Client, wrk, r+1)
 			if err != nil {
 				return rep, fmt.Errorf("%s: %w", res.Client, err)
 			}
@@ -41,14 +43,17 @@ func run(cfg config) (*report, error) {
 	return rep, nil
 }
 
-// measureClient runs one client once against p.
-func measureClient(cfg config, p *peer, client, wrk string) (*result, error) {
+// measureClient runs one client once against p, in round.
+func measureClient(cfg config, p *peer, client, wrk string, round int) (*result, error) {
 	ld := load{
 		client: client, url: p.url, conns: cfg.conns, requests: cfg.requests,
 		duration: cfg.duration, warmup: cfg.warmup, bodyLen: p.bodyLen, cpu: -1,
 	}
 	if cfg.pin {
 		ld.cpu = clientCPU
+	}
+	if cfg.profile != "" {
+		ld.profile = filepath.Join(cfg.profile, fmt.Sprintf("%s-%d.pprof", strings.ReplaceAll(client, "/", ""), round))
 	}
 	if client != "wrk" {
 		return runChild(cfg.exe, ld)
