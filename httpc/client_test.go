@@ -180,9 +180,7 @@ func TestEarlyErrors(t *testing.T) {
 		cl.Get(url, nil, func(body []byte, r *Response) {
 			called = true
 			pending--
-			if body != nil || r.Status != 599 || r.Reason != reason || r.URL != url || r.HTTPVersion != "" {
-				t.Errorf("%s: %q %d %q", url, body, r.Status, r.Reason)
-			}
+			checkExact(t, result{body, r}, want{nilBody: true, status: 599, reason: reason, url: url})
 		})
 		if called {
 			t.Errorf("%s: callback ran before Get returned", url)
@@ -190,7 +188,7 @@ func TestEarlyErrors(t *testing.T) {
 		runUntil(t, l, time.Second, &pending)
 	}
 	res := do(t, l, cl, "GET", "http://127.0.0.1:1/", &Options{Recurse: Int(-1)})
-	checkStatus(t, res, 599, "Too many redirections")
+	checkExact(t, res, want{nilBody: true, status: 599, reason: "Too many redirections", url: "http://127.0.0.1:1/"})
 	if res.r.Err == nil || res.r.Err.(*Error).Status() != 599 {
 		t.Errorf("Err %v", res.r.Err)
 	}
@@ -201,8 +199,8 @@ func TestConnectionRefused(t *testing.T) {
 	l, cl := newClient(t)
 	url := fmt.Sprintf("http://127.0.0.1:%d/", freePort(t))
 	res := do(t, l, cl, "GET", url, nil)
-	checkStatus(t, res, 595, "Connection refused")
-	if res.body != nil || cl.Active() != 0 {
+	checkExact(t, res, want{nilBody: true, status: 595, reason: "Connection refused", url: url})
+	if cl.Active() != 0 {
 		t.Errorf("body %q active %d", res.body, cl.Active())
 	}
 	e := res.r.Err.(*Error)

@@ -31,7 +31,7 @@ func TestUnresolvable(t *testing.T) {
 	l, cl := newClient(t)
 	cl.Resolver = testResolver(t, l, "")
 	res := do(t, l, cl, "GET", "http://nonexistent.invalid/", nil)
-	checkStatus(t, res, 595, "No such device or address")
+	checkExact(t, res, want{nilBody: true, status: 595, reason: "No such device or address", url: "http://nonexistent.invalid/"})
 	if res.r.Err.(*Error).Phase != PhaseResolve {
 		t.Errorf("phase %v", res.r.Err.(*Error).Phase)
 	}

@@ -98,10 +98,11 @@ func TestRedirectScheme(t *testing.T) {
 	l, cl := newClient(t)
 	s := startServer(t, answer("HTTP/1.1 302 Found\r\nLocation: ftp://files.example/x\r\nContent-Length: 0\r\n\r\n"))
 	res := do(t, l, cl, "GET", s.URL("/"), nil)
-	checkStatus(t, res, 599, "Only http and https URL schemes supported")
-	if res.body != nil || res.r.URL != "ftp://files.example/x" || res.r.Redirect == nil || res.r.Redirect.Response.Status != 302 {
-		t.Errorf("%+v", res.r)
-	}
+	checkExact(t, res, want{nilBody: true, status: 599, reason: "Only http and https URL schemes supported",
+		url: "ftp://files.example/x", redirect: true})
+	prev := res.r.Redirect
+	checkExact(t, result{prev.Body, prev.Response}, want{body: "", status: 302, reason: "Found", version: "1.1", url: s.URL("/"),
+		hdr: map[string]string{"location": "ftp://files.example/x", "content-length": "0"}})
 }
 
 // T51: method rules. HEAD stays HEAD after a 303; a POST keeps its
@@ -172,9 +173,9 @@ func TestRedirectBodyError(t *testing.T) {
 		c.Write("HTTP/1.1 302 Found\r\nLocation: /x\r\nContent-Length: 10\r\n\r\n")
 	})
 	res := do(t, l, cl, "GET", s.URL("/"), nil)
-	checkStatus(t, res, 597, "Unexpected end-of-file")
-	if res.r.HTTPVersion != "1.1" || len(s.Requests()) != 1 {
-		t.Errorf("version %q requests %d", res.r.HTTPVersion, len(s.Requests()))
+	checkExact(t, res, want{nilBody: true, status: 597, reason: "Unexpected end-of-file", version: "1.1", url: s.URL("/")})
+	if len(s.Requests()) != 1 {
+		t.Errorf("requests %d", len(s.Requests()))
 	}
 }
 
@@ -186,8 +187,9 @@ func TestRedirectWithoutLocation(t *testing.T) {
 	res := do(t, l, cl, "GET", s.URL("/"), &Options{
 		OnHeader: func(*Response) Action { called = true; return Continue },
 		OnBody:   func([]byte, *Response) Action { called = true; return Continue }})
-	checkStatus(t, res, 301, "Moved")
-	if called || string(res.body) != "xyz" {
-		t.Errorf("called %v body %q", called, res.body)
+	checkExact(t, res, want{body: "xyz", status: 301, reason: "Moved", version: "1.1", url: s.URL("/"),
+		hdr: map[string]string{"content-length": "3"}})
+	if called {
+		t.Error("a callback ran")
 	}
 }
