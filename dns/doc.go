@@ -51,21 +51,38 @@
 //
 // # Sockets
 //
-// Each lookup opens its own UDP sockets, one per server asked, connected
+// Each lookup takes its own UDP sockets, one per server asked, connected
 // to that server, so its source port is a fresh ephemeral port the kernel
 // picks at random and the kernel drops datagrams from anyone else. The
 // exchanges of one lookup share them, as glibc does for the A and AAAA
 // queries of one getaddrinfo: [Resolver.LookupHost] and
 // [Resolver.LookupNetIP] with "ip" send both questions from one socket
 // (two distinct IDs), and the search-list candidates and CNAME targets
-// of a lookup reuse it too. Separate lookups never share a socket, and a
-// lookup's sockets close when it ends (answered, failed or cancelled),
-// once no exchange of it runs any more. A datagram goes to the exchange
-// whose ID it carries, and counts only if its ID, QR bit, opcode and
-// question (name, type, class) match that query; anything else is
-// dropped while the exchanges keep waiting (RFC 5452). An ICMP
-// error reported on a shared socket fails that server's attempt for every
-// exchange waiting on it. [Resolver.Exchange] uses sockets of its own.
+// of a lookup reuse it too. Separate lookups never share a socket at the
+// same time. A datagram goes to the exchange whose ID it carries, and
+// counts only if its ID, QR bit, opcode and question (name, type, class)
+// match that query; anything else is dropped while the exchanges keep
+// waiting (RFC 5452). An ICMP error reported on a shared socket fails
+// that server's attempt for every exchange waiting on it.
+// [Resolver.Exchange] uses sockets of its own.
+//
+// When a lookup ends its sockets are recycled rather than closed, on
+// Linux, where disconnecting a UDP socket (connect to AF_UNSPEC) releases
+// the port the kernel chose for it: opening, registering and closing a
+// socket cost more than the rest of a lookup. The next lookup connects
+// the socket again and so gets a new random port, exactly as a new socket
+// would: recycling trades none of the spoofing resistance of RFC 5452
+// §9.2 away. A socket is recycled only when every query sent on it got
+// its reply and it reported no error, so no answer of the old lookup can
+// still be on its way; it is disconnected first, which leaves it without
+// a port, so nothing more can reach it; then whatever was queued is read
+// and dropped, so nothing that arrived for one lookup is ever read by
+// another. Any other socket is closed when its lookup ends (answered,
+// failed or cancelled), once no exchange of it runs any more. The
+// resolver keeps at most [Config.MaxOutstanding] idle sockets per address
+// family and closes each after two seconds of disuse; [Resolver.Close]
+// closes them all. Idle sockets hold a descriptor but no port. Elsewhere
+// every lookup opens and closes its sockets.
 //
 // # Cache
 //

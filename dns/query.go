@@ -16,12 +16,13 @@ import (
 //     attempt k goes to server (first+k) mod n and waits timeouts[k/n].
 //     Attempts are sequential; a server that fails (SERVFAIL, REFUSED, an
 //     ICMP error, a failed TCP exchange) ends its attempt at once.
-//  2. Each server gets its own UDP socket, opened on first use, bound to a
-//     fresh ephemeral port (the kernel picks it at random) and connected
-//     to the server, so the kernel drops datagrams from any other source.
-//     The sockets belong to a udpSet, shared by the exchanges of one
-//     lookup (udp.go), and stay open while any of them runs, so a late
-//     answer from a server already given up on is still accepted.
+//  2. Each server gets its own UDP socket, taken on first use (a new one,
+//     or a recycled one without a port), bound to a fresh ephemeral port
+//     (the kernel picks it at random) and connected to the server, so the
+//     kernel drops datagrams from any other source. The sockets belong to
+//     a udpSet, shared by the exchanges of one lookup (udp.go), and stay
+//     connected while any of them runs, so a late answer from a server
+//     already given up on is still accepted.
 //  3. Only a packet that passes checkReply (ID, QR, opcode, question) can
 //     affect the exchange; anything else is dropped and the wait goes on.
 //  4. A truncated answer moves the exchange to TCP with the same server,
@@ -225,12 +226,18 @@ func (x *exchange) failure() error {
 }
 
 // onPacket runs a packet from server srv through the response path and
-// acts on the verdict, which it returns.
-func (x *exchange) onPacket(buf []byte, srv int, viaTCP bool) verdict {
+// acts on the verdict, which it returns. from is the UDP socket the packet
+// came on, nil for TCP; a reply counts against its unanswered queries
+// before the exchange acts, which may give the socket back.
+func (x *exchange) onPacket(buf []byte, srv int, from *udpSock) verdict {
+	viaTCP := from == nil
 	if x.state == queryTCP && !viaTCP {
 		return replyIgnore
 	}
 	v, rep := parseReply(buf, x.id, &x.q, viaTCP, x.raw != nil)
+	if v != replyIgnore && from != nil {
+		from.unanswered--
+	}
 	if rep != nil {
 		rep.Server, rep.TCP, rep.Size = x.r.servers[srv], viaTCP, len(buf)
 	}

@@ -37,8 +37,10 @@ type Resolver struct {
 	waiting   []*exchange // FIFO of exchanges waiting for a slot
 	starting  bool        // startWaiting is running, or Query.Cancel holds the queue
 	closed    bool
-	rbuf      []byte // receive buffer shared by every UDP read (one goroutine)
-	scratch   []byte // where queries are built before being copied out
+	idle      [2][]*udpSock // idle UDP sockets by family (IPv4, IPv6), oldest first
+	sweep     *loop.Timer   // closes idle sockets; nil until the first is idle
+	rbuf      []byte        // receive buffer shared by every UDP read (one goroutine)
+	scratch   []byte        // where queries are built before being copied out
 }
 
 // NewResolver returns a resolver on l configured by cfg, or by
@@ -114,6 +116,7 @@ func (r *Resolver) Close() {
 		}
 	}
 	r.waiting = nil
+	r.closeAllIdle()
 }
 
 // FlushCache empties the cache.

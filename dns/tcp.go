@@ -128,7 +128,7 @@ func (t *tcpConn) read() {
 }
 
 func (t *tcpConn) deliver() {
-	if t.x.onPacket(t.buf, t.srv, true) == replyIgnore {
+	if t.x.onPacket(t.buf, t.srv, nil) == replyIgnore {
 		t.fail(errTCPBadReply)
 	}
 }
