@@ -76,7 +76,7 @@ func (c *conn) takeHead(rh *respHead, head []byte) bool {
 	r.head = all[:len(head):len(head)]
 	c.body = all[len(head):len(head)]
 	if err != nil {
-		c.finishErr(newError(PhaseBody, "read", call.url, err, kindIO))
+		c.finishErr(newError(PhaseBody, "read", call.u.Raw, err, kindIO))
 		return false
 	}
 	c.framing, c.remain = kind, length
@@ -135,7 +135,7 @@ func (c *conn) startBody(h *loop.Handle) {
 			return // cancelled by the callback
 		}
 		if act == Abort {
-			c.finishErr(newError(PhaseHeader, "callback", call.url, errOnHeader, kindAbort))
+			c.finishErr(newError(PhaseHeader, "callback", call.u.Raw, errOnHeader, kindAbort))
 			return
 		}
 	}
@@ -197,7 +197,7 @@ func (c *conn) deliver(p []byte) bool {
 		return false
 	}
 	if act == Abort {
-		c.finishErr(newError(PhaseBody, "callback", call.url, errOnBody, kindAbort))
+		c.finishErr(newError(PhaseBody, "callback", call.u.Raw, errOnBody, kindAbort))
 		return false
 	}
 	return true
@@ -249,7 +249,7 @@ func (c *conn) readChunked(h *loop.Handle, buf []byte) {
 	}
 	switch {
 	case err != nil:
-		c.finishErr(newError(PhaseBody, "read", c.call.url, err, kindIO))
+		c.finishErr(newError(PhaseBody, "read", c.call.u.Raw, err, kindIO))
 	case done:
 		c.endChunked(len(buf) > consumed)
 	}

@@ -21,9 +21,8 @@ const (
 // request run to completion.
 type Call struct {
 	cl     *Client
-	method string // upper-cased
-	url    string
-	u      urlParts
+	method string   // upper-cased
+	u      urlParts // the hop's URL; u.Raw is its URL string
 	opts   *Options // the caller's, never written (a redirect copies it first)
 	cb     DoneFunc
 	resp   Response
@@ -34,7 +33,9 @@ type Call struct {
 	timeout    time.Duration
 	state      callState
 	redirect   bool       // this hop is a redirect hop (spec §9.2)
+	foreign    bool       // this hop's origin is not first's: drop credentials (W6)
 	location   string     // the normalised Location of a redirect hop
+	first      string     // the URL asked for: the caller's credentials are for its origin
 	hs         *hostSlots // the host whose slot (or queue) the call is in
 	c          *conn      // the connection, while active
 }
@@ -44,7 +45,7 @@ type Call struct {
 // before Request returns, unless the returned Call is cancelled first. An
 // early error (bad URL, negative Recurse) is delivered through l.Defer.
 func (cl *Client) Request(method, url string, opts *Options, cb DoneFunc) *Call {
-	call := &Call{cl: cl, method: strings.ToUpper(method), url: url, cb: cb}
+	call := &Call{cl: cl, method: strings.ToUpper(method), first: url, cb: cb}
 	if opts == nil {
 		opts = &noOptions
 	}
@@ -216,9 +217,9 @@ func (call *Call) retry() {
 	}
 	call.recurse--
 	call.persistent = false
-	call.resp = Response{URL: call.url}
+	call.resp = Response{URL: call.u.Raw}
 	if call.recurse < 0 {
-		call.resp.fail(newError(PhaseHeader, "retry", call.url, ErrTooManyRedirects, kindLocal), false)
+		call.resp.fail(newError(PhaseHeader, "retry", call.u.Raw, ErrTooManyRedirects, kindLocal), false)
 		call.deliver(nil)
 		return
 	}

@@ -12,9 +12,17 @@ import (
 
 // T01: default GET headers, userinfo, fragment, folded and repeated
 // headers. LocalHost resolves without DNS (socket: "localhost" is
-// 127.0.0.1 and ::1) and is lower-cased in Host but not in Referer.
+// 127.0.0.1 and ::1) and is lower-cased in Host but not in Referer. The
+// userinfo is left out of Referer (W6); CompatCredentials sends AnyEvent's
+// verified "Referer: http://User:Pw@LocalHost:P/a/b?q=1".
 func TestDefaultGet(t *testing.T) {
+	t.Run("safe", func(t *testing.T) { testDefaultGet(t, 0, "") })
+	t.Run("compat", func(t *testing.T) { testDefaultGet(t, CompatCredentials, "User:Pw@") })
+}
+
+func testDefaultGet(t *testing.T, compat Compat, userinfo string) {
 	l, cl := newClient(t)
+	cl.Compat = compat
 	s := startServer(t, answer("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: 1\r\nx-a: 2\r\nX-Fold: a\r\n  b\r\nX-Trail: v  \r\n\r\nhello"))
 	p := strconv.Itoa(s.Port())
 	url := "http://User:Pw@LocalHost:" + p + "/a/b?q=1#frag"
@@ -22,7 +30,7 @@ func TestDefaultGet(t *testing.T) {
 	checkExact(t, res, want{body: "hello", status: 200, reason: "OK", version: "1.1", url: url,
 		hdr: map[string]string{"content-length": "5", "x-a": "1,2", "x-fold": "a\n  b", "x-trail": "v  "}})
 	checkRequest(t, s.Requests()[0], "GET /a/b?q=1 HTTP/1.1", []string{"Host: localhost:" + p, "Connection: keep-alive, Te",
-		"Referer: http://User:Pw@LocalHost:" + p + "/a/b?q=1", "Te: trailers", "User-agent: " + ua}, "")
+		"Referer: http://" + userinfo + "LocalHost:" + p + "/a/b?q=1", "Te: trailers", "User-agent: " + ua}, "")
 	if v, ok := res.r.Get("Status"); !ok || v != "200" {
 		t.Errorf("Get(Status) = %q", v)
 	}

@@ -205,7 +205,7 @@ func (c *conn) onError(h *loop.Handle, fatal bool, err error) {
 				c.finish(false, nil) // end-of-file ends the body (spec §10.7)
 				return
 			}
-			c.finishErr(newError(PhaseBody, opOf(err, PhaseBody), c.call.url, err, kindIO))
+			c.finishErr(newError(PhaseBody, opOf(err, PhaseBody), c.call.u.Raw, err, kindIO))
 			return
 		}
 		c.failConn(err)
@@ -244,7 +244,7 @@ func (c *conn) failConn(err error) {
 		if _, ok := err.(*parseError); ok || err == errIllegalPhase {
 			kind = kindLocal
 		}
-		e = newError(c.phase, opOf(err, c.phase), call.url, err, kind)
+		e = newError(c.phase, opOf(err, c.phase), call.u.Raw, err, kind)
 	}
 	c.close()
 	call.failConn(e)

@@ -101,6 +101,13 @@
 //     "#" when the URI module is missing (W15, [CompatLocationNoURI]).
 //   - A caller's Proxy-Authorization is never sent to an origin; AnyEvent
 //     sends it on reused connections (W6, T64).
+//   - A redirect hop to another origin (scheme, host or effective port
+//     differs from the requested URL's; http to https on the same host
+//     is another origin) goes without the caller's Authorization, Cookie
+//     and Host headers; the cookie jar still supplies the new URL's
+//     cookies. Referer never carries the URL's userinfo (T01 sends
+//     "http://LocalHost:P/a/b?q=1"). AnyEvent forwards all of them to
+//     every hop (W6, [CompatCredentials]).
 //   - Response heads, trailers and chunk framing have size limits (W9):
 //     [DefaultMaxHeaderBytes], [DefaultMaxHeaderFields].
 //   - WantBodyHandle's handle has its inactivity timeout disarmed (W13).

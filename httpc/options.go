@@ -149,6 +149,12 @@ const (
 	// default every relative reference is resolved with RFC 3986 §5.2
 	// ("/dir/next").
 	CompatLocation
+	// CompatCredentials forwards the caller's Authorization, Cookie and
+	// Host headers on redirects to other origins, and sends the URL's
+	// userinfo in Referer, as AnyEvent::HTTP does (W6 off). By default a
+	// hop to another scheme, host or port goes without them, and Referer
+	// has no userinfo. Proxy-Authorization stays off the origin either way.
+	CompatCredentials
 )
 
 // Bool returns a pointer to b, for Options.Persistent and KeepAlive.

@@ -56,7 +56,7 @@ func TestPhaseStatus(t *testing.T) {
 func TestEnterRejectsIllegal(t *testing.T) {
 	l, cl := newClient(t)
 	var got *Response
-	call := &Call{cl: cl, url: "http://x/", cb: func(_ []byte, r *Response) { got = r }, state: callActive}
+	call := &Call{cl: cl, u: urlParts{Raw: "http://x/"}, cb: func(_ []byte, r *Response) { got = r }, state: callActive}
 	c := &conn{cl: cl, call: call, phase: PhaseBody}
 	call.c = c
 	if c.enter(PhaseWrite) {

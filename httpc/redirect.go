@@ -6,6 +6,15 @@ package httpc
 // When it finishes with a Location, the same Call starts the next hop
 // with recurse-1 and the previous (body, Response) as Response.Redirect;
 // the DoneFunc only sees the end of the chain.
+//
+// Credentials (Appendix B W6). The caller's Authorization, Cookie and
+// Host headers are meant for the origin of the URL it asked for. A hop
+// whose origin (see [origin]: scheme, host and effective port) differs
+// from that first one is "foreign" and goes out without them; the cookie
+// jar still supplies the cookies it holds for the hop's own URL. A later
+// hop back to the first origin gets them again, as net/http does.
+// Proxy-Authorization is never sent to an origin at all (skipUser).
+// CompatCredentials forwards everything to every hop, as AnyEvent does.
 
 func redirectStatus(s int) bool {
 	switch s {
@@ -65,6 +74,13 @@ func (cl *Client) locationMode() locationMode {
 	return locationRFC3986
 }
 
+// sameOrigin reports whether u has the origin of the URL first (which
+// parsed when the request started).
+func sameOrigin(u *urlParts, first string) bool {
+	f, err := parseURL(first)
+	return err == nil && f.origin() == u.origin()
+}
+
 // follow starts the next hop of a redirect chain from the finished hop's
 // body (nil if the hop failed in its body parser) and response.
 func (call *Call) follow(body []byte) {
@@ -89,7 +105,7 @@ func (call *Call) follow(body []byte) {
 		call.persistent = idempotent(call.method)
 	}
 	url := call.location
-	call.url, call.location, call.redirect = url, "", false
+	call.location, call.redirect = "", false
 	call.resp = Response{URL: url, Redirect: &Redirect{Body: body, Response: prev}}
 	u, err := parseURL(url)
 	if err == nil {
@@ -101,6 +117,7 @@ func (call *Call) follow(body []byte) {
 		return
 	}
 	call.u = u
+	call.foreign = call.cl.Compat&CompatCredentials == 0 && !sameOrigin(&u, call.first)
 	call.state = callNew
 	call.cl.acquire(call)
 }

@@ -3,6 +3,7 @@ package httpc
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -191,5 +192,163 @@ func TestRedirectWithoutLocation(t *testing.T) {
 		hdr: map[string]string{"content-length": "3"}})
 	if called {
 		t.Error("a callback ran")
+	}
+}
+
+// TestSameOrigin: the origin of spec Appendix B W6 is scheme, host and
+// effective port (RFC 6454 §4).
+func TestSameOrigin(t *testing.T) {
+	for _, tc := range []struct {
+		first, next string
+		same        bool
+	}{
+		{"http://h/", "http://H:80/x?y", true},
+		{"http://u:pw@h/", "http://h/", true},
+		{"http://[::1]:80/", "http://[::1]/", true},
+		{"https://h:443/", "https://h/z", true},
+		{"http://h/", "https://h/", false},     // scheme
+		{"http://h/", "http://h:8080/", false}, // port
+		{"http://h:443/", "https://h/", false}, // scheme, same port
+		{"http://h/", "http://www.h/", false},  // host
+		{"http://127.0.0.1/", "http://localhost/", false},
+	} {
+		u, err := parseURL(tc.next)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := sameOrigin(&u, tc.first); got != tc.same {
+			t.Errorf("sameOrigin(%q, %q) = %v", tc.next, tc.first, got)
+		}
+	}
+}
+
+// credentials are the caller's headers of TestRedirectCredentials.
+var credentials = []HeaderField{{Name: "Authorization", Value: "Basic xx"}, {Name: "Cookie", Value: "c=1"},
+	{Name: "Host", Value: "virtual.example"}, {Name: "Proxy-Authorization", Value: "Basic pp"}, {Name: "X-Keep", Value: "k"}}
+
+// W6: on a redirect to another origin, the caller's Authorization,
+// Cookie and Host are dropped (the jar still supplies the new host's
+// cookies) and Referer never has userinfo; with CompatCredentials both
+// are forwarded as AnyEvent does. Proxy-Authorization is never sent.
+func TestRedirectCredentials(t *testing.T) {
+	for _, compat := range []bool{false, true} {
+		name := map[bool]string{false: "safe", true: "compat"}[compat]
+		t.Run(name, func(t *testing.T) { testRedirectCredentials(t, compat) })
+	}
+}
+
+func testRedirectCredentials(t *testing.T, compat bool) {
+	l, cl := newClient(t)
+	cl.Resolver = testResolver(t, l, "127.0.0.1 other.example\n")
+	if compat {
+		cl.Compat = CompatCredentials
+	}
+	ok := "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+	b := startServer(t, answer(ok))
+	var port atomic.Int32 // a's, set once a listens
+	a := startServer(t, answerBy(func(req string) string {
+		loc := map[string]string{
+			"GET /same ": "/landed",
+			"GET /host ": fmt.Sprintf("http://other.example:%d/landed", port.Load()),
+			"GET /port ": b.URL("/landed"),
+		}
+		for prefix, to := range loc {
+			if strings.HasPrefix(req, prefix) {
+				return "HTTP/1.1 302 Found\r\nLocation: " + to + "\r\nContent-Length: 0\r\n\r\n"
+			}
+		}
+		return ok
+	}))
+	port.Store(int32(a.Port()))
+	jar := cookie.NewJar()
+	jar.SetCookie("j=2; Path=/", "other.example", "/", "", time.Now())
+	o := &Options{Headers: credentials, CookieJar: jar}
+	ap, bp := fmt.Sprint(a.Port()), fmt.Sprint(b.Port())
+	start := func(path string) string { return "http://u:pw@127.0.0.1:" + ap + path }
+	referer := func(auth, path string) string {
+		if compat {
+			return "Referer: http://u:pw@" + auth + path
+		}
+		return "Referer: http://" + auth + path
+	}
+	first := func(path string) []string {
+		return []string{"Host: virtual.example", "Authorization: Basic xx", "Cookie: c=1", "X-keep: k",
+			referer("127.0.0.1:"+ap, path), "User-agent: " + ua, "Connection: keep-alive, Te", "Te: trailers"}
+	}
+	var reqs []string
+	run := func(path, final string) result {
+		t.Helper()
+		res := do(t, l, cl, "GET", start(path), o)
+		checkExact(t, res, want{body: "ok", status: 200, reason: "OK", version: "1.1", url: final,
+			hdr: map[string]string{"content-length": "2"}, redirect: true})
+		hop := res.r.Redirect
+		checkExact(t, result{hop.Body, hop.Response}, want{body: "", status: 302, reason: "Found", version: "1.1",
+			url: start(path), hdr: map[string]string{"location": final, "content-length": "0"}})
+		return res
+	}
+
+	// Same origin: everything is forwarded, in both modes.
+	run("/same", start("/landed"))
+	reqs = a.Requests()
+	checkRequest(t, reqs[0], "GET /same HTTP/1.1", first("/same"), "")
+	checkRequest(t, reqs[1], "GET /landed HTTP/1.1", first("/landed"), "")
+
+	// Another host, same scheme and port: the jar's cookie for it is sent.
+	run("/host", "http://other.example:"+ap+"/landed")
+	reqs = a.Requests()
+	checkRequest(t, reqs[2], "GET /host HTTP/1.1", first("/host"), "")
+	wantHost := []string{"Host: other.example:" + ap, "Cookie: j=2", "X-keep: k",
+		"Referer: http://other.example:" + ap + "/landed", "User-agent: " + ua, "Connection: keep-alive, Te", "Te: trailers"}
+	if compat {
+		wantHost[0] = "Host: virtual.example"
+		wantHost = append(wantHost, "Authorization: Basic xx")
+	}
+	checkRequest(t, reqs[3], "GET /landed HTTP/1.1", wantHost, "")
+
+	// Another port, same scheme and host: the jar has nothing for it.
+	run("/port", b.URL("/landed"))
+	reqs = a.Requests()
+	checkRequest(t, reqs[4], "GET /port HTTP/1.1", first("/port"), "")
+	wantPort := []string{"Host: 127.0.0.1:" + bp, "X-keep: k",
+		"Referer: " + b.URL("/landed"), "User-agent: " + ua, "Connection: keep-alive, Te", "Te: trailers"}
+	if compat {
+		wantPort[0] = "Host: virtual.example"
+		wantPort = append(wantPort, "Authorization: Basic xx", "Cookie: c=1")
+	}
+	checkRequest(t, b.Requests()[0], "GET /landed HTTP/1.1", wantPort, "")
+	if len(a.Requests()) != 5 || len(b.Requests()) != 1 {
+		t.Errorf("requests %d and %d, want 5 and 1", len(a.Requests()), len(b.Requests()))
+	}
+}
+
+// W6, cross-scheme: http → https on the same host is another origin.
+// https fails with 596 after connecting, before anything is written, so
+// the headers can't be seen on the wire (TestRedirectCredentials checks
+// them on a cross-port hop, TestSameOrigin the scheme rule); the server
+// behind the https URL receives no byte.
+func TestRedirectToHTTPS(t *testing.T) {
+	l, cl := newClient(t)
+	sent := make(chan string, 1)
+	tls := startServer(t, func(c *testserver.Conn) {
+		got, _ := c.ReadRequest()
+		sent <- got
+	})
+	target := fmt.Sprintf("https://127.0.0.1:%d/landed", tls.Port())
+	s := startServer(t, answer("HTTP/1.1 302 Found\r\nLocation: "+target+"\r\nContent-Length: 0\r\n\r\n"))
+	url := s.URL("/")
+	res := do(t, l, cl, "GET", url, &Options{Headers: credentials})
+	checkExact(t, res, want{nilBody: true, status: 596, reason: "TLS support not available on this system", url: target, redirect: true})
+	hop := res.r.Redirect
+	checkExact(t, result{hop.Body, hop.Response}, want{body: "", status: 302, reason: "Found", version: "1.1", url: url,
+		hdr: map[string]string{"location": target, "content-length": "0"}})
+	checkRequest(t, s.Requests()[0], "GET / HTTP/1.1", []string{"Host: virtual.example", "Authorization: Basic xx",
+		"Cookie: c=1", "X-keep: k", "Referer: " + url, "User-agent: " + ua, "Connection: keep-alive, Te", "Te: trailers"}, "")
+	select {
+	case got := <-sent:
+		if got != "" {
+			t.Errorf("the https server received %q", got)
+		}
+	case <-time.After(5 * time.Second):
+		t.Error("the https server was not connected to")
 	}
 }

@@ -137,6 +137,32 @@ func (u *urlParts) splitAuthority() bool {
 	return host != ""
 }
 
+// origin is a URL's origin in the sense of RFC 6454 §4: the scheme, the
+// host (lower-cased, without IPv6 brackets) and the effective port, the
+// explicit one or the scheme's default. Two URLs are the same origin when
+// all three are equal, so "http://h/" and "http://H:80/x" are, while
+// "http://h/" and "https://h/" (scheme), "http://h/" and "http://h:8080/"
+// (port) and "http://h/" and "http://www.h/" (host) are not. Userinfo,
+// path, query and fragment play no part.
+type origin struct {
+	scheme, host string
+	port         int
+}
+
+func (u *urlParts) origin() origin { return origin{u.Scheme, u.Host, u.Port} }
+
+// refererAuthority is the authority for the Referer header: without the
+// userinfo and its "@" (Appendix B W6), or as written with compat.
+func (u *urlParts) refererAuthority(compat bool) string {
+	if compat {
+		return u.Authority
+	}
+	if at := strings.LastIndexByte(u.Authority, '@'); at >= 0 {
+		return u.Authority[at+1:]
+	}
+	return u.Authority
+}
+
 // indexAnyOrLen returns the index of the first byte of s that is in chars,
 // or len(s).
 func indexAnyOrLen(s, chars string) int {

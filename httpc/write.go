@@ -8,7 +8,8 @@ import (
 
 // appendRequest appends call's request head (and a small body) to dst in
 // the wire format of spec §4.4: request line, then Host, the user's
-// headers, Cookie, Referer, User-agent, Content-length, Connection, Te
+// headers, Cookie, Referer (without userinfo unless CompatCredentials),
+// User-agent, Content-length, Connection, Te
 // (a deterministic order; AnyEvent's is hash order). Header names are sent
 // lower-cased with the first letter upper-cased, as AnyEvent does.
 func appendRequest(dst []byte, call *Call, ua string) []byte {
@@ -18,7 +19,7 @@ func appendRequest(dst []byte, call *Call, ua string) []byte {
 	dst = append(dst, u.RequestURI...)
 	dst = append(dst, " HTTP/1.1\r\n"...)
 	hs := call.opts.Headers
-	if userIndex(hs, "host") < 0 {
+	if userIndex(hs, "host") < 0 || call.foreign {
 		dst = append(dst, "Host: "...)
 		dst = append(dst, u.HostPort...)
 		dst = append(dst, "\r\n"...)
@@ -35,7 +36,8 @@ func appendRequest(dst []byte, call *Call, ua string) []byte {
 	}
 	if userIndex(hs, "referer") < 0 {
 		dst = append(dst, "Referer: "...)
-		dst = append(append(append(dst, u.Scheme...), "://"...), u.Authority...)
+		auth := u.refererAuthority(call.cl.Compat&CompatCredentials != 0)
+		dst = append(append(append(dst, u.Scheme...), "://"...), auth...)
 		dst = append(append(dst, u.RequestURI...), "\r\n"...)
 	}
 	if userIndex(hs, "user-agent") < 0 {
@@ -68,10 +70,15 @@ func userIndex(hs []HeaderField, name string) int {
 // Content-length when it sets the length, Cookie when the jar has some.
 // Proxy-Authorization is for a proxy, never for the origin (Appendix B
 // W6): AnyEvent drops it on fresh connections but sends it to the origin
-// on reused ones (Appendix C T64); it is never sent here.
+// on reused ones (Appendix C T64); it is never sent here. On a redirect
+// hop to another origin, Authorization, Cookie and Host are dropped too
+// (W6, see redirect.go).
 func skipUser(name string, call *Call, jarCookies bool) bool {
 	switch {
 	case strings.EqualFold(name, "connection"), strings.EqualFold(name, "proxy-authorization"):
+		return true
+	case call.foreign && (strings.EqualFold(name, "authorization") ||
+		strings.EqualFold(name, "cookie") || strings.EqualFold(name, "host")):
 		return true
 	case strings.EqualFold(name, "content-length"):
 		return call.setsLength()
