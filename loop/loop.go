@@ -42,6 +42,8 @@ type Loop struct {
 	signals  *signalHub
 	children *childHub
 	handles  *handleShared // scratch buffer and write chunks of the loop's Handles
+	values   map[any]any   // SetValue
+	onClose  []func()      // OnClose, in registration order
 
 	iterations uint64
 	depth      int  // > 0 while an iteration is running
@@ -221,12 +223,14 @@ func (l *Loop) dispatchIO() bool {
 	return ran
 }
 
-// Close releases the poller. Watchers still registered are abandoned; their
+// Close runs the [Loop.OnClose] functions, forgets the loop's values and
+// releases the poller. Watchers still registered are abandoned; their
 // callbacks never run again.
 func (l *Loop) Close() error {
 	if l.closed {
 		return nil
 	}
+	l.runOnClose()
 	l.closed = true
 	l.posts.close()
 	if l.signals != nil {
