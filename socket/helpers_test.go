@@ -21,10 +21,7 @@ func newLoop(t testing.TB) *loop.Loop {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() {
-		SetDefaultResolver(l, nil)
-		l.Close()
-	})
+	t.Cleanup(func() { l.Close() })
 	return l
 }
 
