@@ -52,9 +52,8 @@
 // # Sockets
 //
 // Each lookup takes its own UDP sockets, one per server asked, connected
-// to that server, so its source port is an ephemeral port the kernel
-// picks at random (kept for a few lookups at most, see below) and the
-// kernel drops datagrams from anyone else. The
+// to that server, so its source port is a fresh ephemeral port the kernel
+// picks at random and the kernel drops datagrams from anyone else. The
 // exchanges of one lookup share them, as glibc does for the A and AAAA
 // queries of one getaddrinfo: [Resolver.LookupHost] and
 // [Resolver.LookupNetIP] with "ip" send both questions from one socket
@@ -68,39 +67,22 @@
 // [Resolver.Exchange] uses sockets of its own.
 //
 // When a lookup ends its sockets are recycled rather than closed, on
-// Linux: opening, registering and closing a socket cost more than the
-// rest of a lookup. A socket is recycled only when every query sent on it
-// got its reply and it reported no error, so no answer of the old lookup
-// can still be on its way; it is drained, and if that finds a datagram
-// nobody asked for it is closed instead. Any other socket is closed when
-// its lookup ends (answered, failed or cancelled), once no exchange of it
-// runs any more. Elsewhere every lookup opens and closes its sockets.
-//
-// A recycled socket keeps its port for at most four lookups to the same
-// server, one after another, never two at once. Then, or as soon as
-// anything arrives on it while it is idle, it is disconnected (connect to
-// AF_UNSPEC), which releases the port and leaves it unable to receive,
-// and drained; the next lookup connects it again and so gets a new random
-// port, as a new socket would. This is the trade-off against RFC 5452
-// §9.2, which asks for unpredictable ports and IDs but not for a new port
-// per query (c-ares likewise lets a port serve a bounded number of
-// queries, udp_max_queries): a blind attacker still has to guess a random
-// port and a random ID for every query, but one who learns a port (a
-// side channel such as SAD DNS, CVE-2020-25705) can use it for up to four
-// lookups instead of one, and the port stays open between them for as
-// long as the socket is idle. The resolver bounds the harm: query IDs
-// never repeat on a port (a new lookup that draws an ID the port already
-// sent draws again, or takes a new port), so a late or repeated answer
-// to an earlier lookup never matches a later one, and a datagram arriving
-// at an idle port loses the socket its port. Keeping a port for four
-// lookups instead of one saves two system calls per lookup, which is
-// what takes an A lookup to three times the queries per CPU-second of
-// Go's resolver (PERFORMANCE.md P12); with a new port every time it is
-// about 3.1 times.
-//
-// The resolver keeps at most [Config.MaxOutstanding] idle sockets per
-// address family and closes each after two seconds of disuse;
-// [Resolver.Close] closes them all.
+// Linux, where disconnecting a UDP socket (connect to AF_UNSPEC) releases
+// the port the kernel chose for it: opening, registering and closing a
+// socket cost more than the rest of a lookup. The next lookup connects
+// the socket again and so gets a new random port, exactly as a new socket
+// would: recycling trades none of the spoofing resistance of RFC 5452
+// §9.2 away. A socket is recycled only when every query sent on it got
+// its reply and it reported no error, so no answer of the old lookup can
+// still be on its way; it is disconnected first, which leaves it without
+// a port, so nothing more can reach it; then whatever was queued is read
+// and dropped, so nothing that arrived for one lookup is ever read by
+// another. Any other socket is closed when its lookup ends (answered,
+// failed or cancelled), once no exchange of it runs any more. The
+// resolver keeps at most [Config.MaxOutstanding] idle sockets per address
+// family and closes each after two seconds of disuse; [Resolver.Close]
+// closes them all. Idle sockets hold a descriptor but no port. Elsewhere
+// every lookup opens and closes its sockets.
 //
 // # Cache
 //

@@ -16,10 +16,10 @@ import (
 //     attempt k goes to server (first+k) mod n and waits timeouts[k/n].
 //     Attempts are sequential; a server that fails (SERVFAIL, REFUSED, an
 //     ICMP error, a failed TCP exchange) ends its attempt at once.
-//  2. Each server gets its own UDP socket, taken on first use (a new or a
-//     recycled one, udp.go), bound to an ephemeral port the kernel picks
-//     at random and connected to the server, so the kernel drops
-//     datagrams from any other source. The sockets belong to
+//  2. Each server gets its own UDP socket, taken on first use (a new one,
+//     or a recycled one without a port), bound to a fresh ephemeral port
+//     (the kernel picks it at random) and connected to the server, so the
+//     kernel drops datagrams from any other source. The sockets belong to
 //     a udpSet, shared by the exchanges of one lookup (udp.go), and stay
 //     connected while any of them runs, so a late answer from a server
 //     already given up on is still accepted.

@@ -13,15 +13,6 @@ import (
 // for the next iteration.
 const maxReadsPerWakeup = 16
 
-// maxPortUses is how many lookups, one after another, may use one source
-// port; then the socket is disconnected and the next lookup gets a new
-// random port. See "Sockets" in doc.go for the trade-off.
-const maxPortUses = 4
-
-// maxPortIDs bounds the query IDs a socket remembers for its current
-// port; a port that sent more is given up when its lookup ends.
-const maxPortIDs = 16
-
 // idleSocketTimeout is how long a socket may stay idle before it is
 // closed: after a burst of lookups the descriptors go back to the system.
 const idleSocketTimeout = 2 * time.Second
@@ -49,27 +40,15 @@ type udpSet struct {
 
 // udpSock is a UDP socket of the resolver. It is either in use by one set,
 // connected to one server and so bound to a port the kernel chose at
-// random, or idle in the resolver's pool (see [Resolver.recycle]):
-// drained, and either still connected, for the next lookup to the same
-// server, or disconnected, which released its port.
+// random, or idle in the resolver's pool: disconnected, which released
+// its port, and drained (see [Resolver.recycle]).
 type udpSock struct {
-	r         *Resolver
-	fd        int
-	w         *loop.IO // nil once closed
-	family    int
-	set       *udpSet // the set using it; nil while idle or closed
-	srv       int     // the server it is connected to, if connected
-	connected bool    // it has a port: connected to srv
-	uses      int     // sets that used the current port
-
-	// ids are the query IDs sent from the current port: ids[:oldIDs] by
-	// earlier sets, the rest by the current one. A set never draws an ID
-	// an earlier set sent from a port it uses, so a late or repeated
-	// answer to an earlier lookup never matches a query of a later one.
-	ids      [maxPortIDs]uint16
-	nids     int
-	oldIDs   int
-	overflow bool // an ID did not fit in ids: give the port up after this use
+	r      *Resolver
+	fd     int
+	w      *loop.IO // nil once closed
+	family int
+	set    *udpSet // the set using it; nil while idle or closed
+	srv    int     // the server it is connected to, while in use
 
 	// unanswered counts the datagrams sent since the socket was connected
 	// minus the replies that matched one of them (checkReply passed): a
@@ -145,52 +124,9 @@ func (s *udpSet) detach(x *exchange) {
 	s.release()
 }
 
-// idInUse reports whether an exchange of the set has id, or an earlier
-// lookup sent it from the current port of one of the set's sockets.
 func (s *udpSet) idInUse(id uint16) bool {
 	for _, u := range s.users {
 		if u.id == id {
-			return true
-		}
-	}
-	for _, k := range s.socks {
-		if k != nil && k.sentBefore(id) {
-			return true
-		}
-	}
-	return false
-}
-
-// sentBefore reports whether an earlier set sent id from k's port.
-func (k *udpSock) sentBefore(id uint16) bool {
-	for _, v := range k.ids[:k.oldIDs] {
-		if v == id {
-			return true
-		}
-	}
-	return false
-}
-
-// noteID records that id is sent from k's port.
-func (k *udpSock) noteID(id uint16) {
-	for _, v := range k.ids[k.oldIDs:k.nids] {
-		if v == id {
-			return
-		}
-	}
-	if k.nids == len(k.ids) {
-		k.overflow = true
-		return
-	}
-	k.ids[k.nids] = id
-	k.nids++
-}
-
-// oldIDsClash reports whether an exchange of set s has an ID an earlier
-// set sent from k's port.
-func (k *udpSock) oldIDsClash(s *udpSet) bool {
-	for _, u := range s.users {
-		if k.sentBefore(u.id) {
 			return true
 		}
 	}
@@ -203,7 +139,7 @@ func (x *exchange) sendUDP(srv int) error {
 	k := x.set.socks[srv]
 	if k == nil {
 		var err error
-		if k, err = x.r.takeSocket(srv, x.set); err != nil {
+		if k, err = x.r.takeSocket(srv); err != nil {
 			return err
 		}
 		k.set = x.set
@@ -216,7 +152,6 @@ func (x *exchange) sendUDP(srv int) error {
 		}
 		if err == nil {
 			k.unanswered++
-			k.noteID(x.id)
 			return nil
 		}
 		k.failed = true
@@ -231,37 +166,27 @@ func (x *exchange) sendUDP(srv int) error {
 	}
 }
 
-// takeSocket returns a socket connected to server srv for set s: an idle
-// one of the pool if there is one, else a new one. Non-blocking,
-// close-on-exec, its port chosen by connect(2): the kernel picks an
-// ephemeral port at random (Linux and the BSDs randomise them), so every
-// lookup, and every server within it, uses a random source port (RFC 5452
-// §9.2), and the kernel delivers only datagrams whose source is the
-// server's address and port. An idle socket still connected to srv keeps
-// its port, unless that port sent an ID one of the set's exchanges has.
-func (r *Resolver) takeSocket(srv int, s *udpSet) (*udpSock, error) {
+// takeSocket returns a socket connected to server srv: an idle one of the
+// pool if there is one, else a new one. Non-blocking, close-on-exec, its
+// port chosen by connect(2): the kernel picks an ephemeral port at random
+// (Linux and the BSDs randomise them), so every lookup, and every server
+// within it, uses a fresh source port (RFC 5452 §9.2), and the kernel
+// delivers only datagrams whose source is the server's address and port.
+func (r *Resolver) takeSocket(srv int) (*udpSock, error) {
 	a := &r.addrs[srv]
 	if a.err != nil {
 		return nil, a.err
 	}
 	pool := &r.idle[familyIndex(a.family)]
-	for n := len(*pool); n > 0; n = len(*pool) {
+	if n := len(*pool); n > 0 {
 		k := (*pool)[n-1]
 		(*pool)[n-1] = nil
 		*pool = (*pool)[:n-1]
-		if k.connected && (k.srv != srv || k.oldIDsClash(s)) && !k.release() {
-			k.close()
-			continue
+		if err := unix.Connect(k.fd, a.sa); err == nil {
+			k.srv = srv
+			return k, nil
 		}
-		if !k.connected {
-			if unix.Connect(k.fd, a.sa) != nil {
-				k.close()
-				continue
-			}
-			k.connected, k.srv = true, srv
-		}
-		k.uses++
-		return k, nil
+		k.close()
 	}
 	fd, err := sys.Socket(a.family, unix.SOCK_DGRAM, 0)
 	if err != nil {
@@ -271,7 +196,7 @@ func (r *Resolver) takeSocket(srv int, s *udpSet) (*udpSock, error) {
 		unix.Close(fd)
 		return nil, err
 	}
-	k := &udpSock{r: r, fd: fd, family: a.family, srv: srv, connected: true, uses: 1}
+	k := &udpSock{r: r, fd: fd, family: a.family, srv: srv}
 	k.w, err = r.l.IO(fd, loop.Read, k.onReadable)
 	if err != nil {
 		unix.Close(fd)
@@ -282,31 +207,21 @@ func (r *Resolver) takeSocket(srv int, s *udpSet) (*udpSock, error) {
 
 // recycle takes back a socket its set no longer needs. It goes to the
 // pool only if every query sent on it got its reply and no error was
-// reported on it (so no answer can still be on its way to it), and the
-// pool has room (as many sockets per address family as
-// [Config.MaxOutstanding] exchanges may be in flight); anything else is
-// closed. It is drained first, and a datagram found there, which no query
-// asked for, has it closed too. A port that served maxPortUses lookups
-// (or more IDs than it can remember) is released ([udpSock.release]); a
-// recycled socket otherwise keeps its port for the next lookup to the
-// same server.
+// reported on it (so no answer can still be on its way to it), the pool
+// has room (as many sockets per address family as [Config.MaxOutstanding]
+// exchanges may be in flight), and [sys.Disconnect] releases its port.
+// It is then drained: once disconnected it has no port and receives
+// nothing, so after the drain nothing that reached the port of one lookup
+// can ever be read by another, which gets a new random port when it
+// connects the socket again. Anything else is closed.
 func (r *Resolver) recycle(k *udpSock) {
 	k.set = nil
 	pool := &r.idle[familyIndex(k.family)]
-	if !sys.DisconnectRebinds || r.closed || k.failed || k.unanswered != 0 || len(*pool) >= r.maxOut {
+	if !sys.DisconnectRebinds || r.closed || k.failed || k.unanswered != 0 || len(*pool) >= r.maxOut ||
+		sys.Disconnect(k.fd) != nil || !k.drain() {
 		k.close()
 		return
 	}
-	if k.uses >= maxPortUses || k.overflow {
-		if !k.release() {
-			k.close()
-			return
-		}
-	} else if n, ok := k.drain(); !ok || n > 0 {
-		k.close()
-		return
-	}
-	k.oldIDs = k.nids
 	k.idleSince = r.l.Now()
 	*pool = append(*pool, k)
 	if r.sweep == nil {
@@ -317,35 +232,20 @@ func (r *Resolver) recycle(k *udpSock) {
 	}
 }
 
-// release gives up the socket's port: [sys.Disconnect], then a drain.
-// Once disconnected the socket has no port and receives nothing, so after
-// the drain nothing that reached that port can ever be read by a later
-// user, whose connect binds a new random port. It reports success.
-func (k *udpSock) release() bool {
-	if sys.Disconnect(k.fd) != nil {
-		return false
-	}
-	k.connected = false
-	k.uses, k.nids, k.oldIDs, k.overflow = 0, 0, 0, false
-	_, ok := k.drain()
-	return ok
-}
-
-// drain reads and drops what is queued on the socket and returns how
-// many datagrams that was. ok is false when it could not empty the
-// queue: an error, or more datagrams than one wake-up may read.
-func (k *udpSock) drain() (n int, ok bool) {
+// drain reads and drops what is queued on the socket. It reports whether
+// it emptied the queue; errors, or more datagrams than one wake-up may
+// read, count as failure.
+func (k *udpSock) drain() bool {
 	for range maxReadsPerWakeup {
 		_, err := k.w.Read(k.r.rbuf)
 		switch {
 		case err == unix.EAGAIN:
-			return n, true
+			return true
 		case err != nil:
-			return n, false
+			return false
 		}
-		n++
 	}
-	return n, false
+	return false
 }
 
 // closeIdle closes the sockets idle for idleSocketTimeout or more and
@@ -400,7 +300,9 @@ func familyIndex(family int) int {
 func (k *udpSock) onReadable(loop.Events) {
 	set := k.set
 	if set == nil {
-		k.onIdleReadable()
+		// Idle: disconnected and then drained, so nothing can be queued;
+		// the report is older than the drain.
+		k.w.ClearReady(loop.Read)
 		return
 	}
 	for range maxReadsPerWakeup {
@@ -417,21 +319,6 @@ func (k *udpSock) onReadable(loop.Events) {
 		if k.set != set {
 			return
 		}
-	}
-}
-
-// onIdleReadable handles a readiness report of an idle socket. One
-// without a port was drained after it lost it, so nothing can be queued
-// and the report is older than the drain. One that kept its port was
-// drained too, and all its queries were answered: whatever came since
-// was asked for by nobody, so the port is given up.
-func (k *udpSock) onIdleReadable() {
-	if !k.connected {
-		k.w.ClearReady(loop.Read)
-		return
-	}
-	if n, ok := k.drain(); !ok || n > 0 {
-		k.failed = true // takeSocket closes it
 	}
 }
 
