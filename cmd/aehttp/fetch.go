@@ -1,0 +1,164 @@
+package main
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/anyevent-go/anyevent/httpc"
+)
+
+// transfer is one URL of a normal (curl-like) run.
+type transfer struct {
+	s     *session
+	n     int // position on the command line, from 1
+	url   string
+	start time.Time
+	dl    *download // nil when the body goes to stdout
+	done  bool
+	body  []byte
+	resp  *httpc.Response
+	code  int // exit status of this transfer
+}
+
+// runFetch starts every URL at once on the loop (the client's per-host
+// slots queue what exceeds --max-per-host), then prints the results on
+// stdout in command-line order as they become available.
+func (s *session) runFetch() int {
+	ts := make([]*transfer, len(s.o.urls))
+	var bar *progress
+	if len(s.o.outputs) > 0 && isTerminal(s.stderr) && !s.o.verbose {
+		bar = newProgress(s.stderr)
+	}
+	for i, u := range s.o.urls {
+		t := &transfer{s: s, n: i + 1, url: u}
+		if i < len(s.o.outputs) {
+			t.dl = &download{path: s.o.outputs[i], resume: s.o.resume, bar: bar}
+		}
+		ts[i] = t
+	}
+	status, next := exitOK, 0
+	for _, t := range ts {
+		if err := t.begin(func() {
+			for ; next < len(ts) && ts[next].done; next++ {
+				status = firstFailure(status, ts[next].print())
+			}
+		}); err != nil {
+			fmt.Fprintf(s.stderr, "aehttp: %s: %v\n", t.url, err)
+			t.done, t.code = true, exitWrite
+		}
+	}
+	s.loopUntilDone()
+	if bar != nil {
+		bar.finish()
+	}
+	for ; next < len(ts); next++ { // transfers that failed to start
+		status = firstFailure(status, ts[next].print())
+	}
+	return status
+}
+
+// begin starts the request; flush runs after its callback.
+func (t *transfer) begin(flush func()) error {
+	opts := t.s.base
+	if t.dl != nil {
+		if err := t.dl.prepare(&opts, t.s.l); err != nil {
+			return err
+		}
+	}
+	t.start = time.Now()
+	if t.s.o.verbose {
+		t.s.traceRequest(&opts, t.n, t.url, t.start)
+	}
+	t.s.pending++
+	t.s.cl.Request(t.s.o.methodName(), t.url, &opts, func(body []byte, r *httpc.Response) {
+		t.complete(body, r)
+		flush()
+		t.s.finished()
+	})
+	return nil
+}
+
+// complete records the outcome and reports errors at once.
+func (t *transfer) complete(body []byte, r *httpc.Response) {
+	t.done, t.body, t.resp = true, body, r
+	if t.s.o.verbose {
+		t.s.traceResponse(t.n, r)
+	}
+	t.s.reportError(r)
+	t.code = exitCode(r)
+	if t.dl != nil {
+		t.code = firstFailure(t.dl.finish(body, r, t.s.stderr), t.code)
+	}
+}
+
+// print writes the transfer's part of stdout: the heads with -i, then the
+// body unless it went to a file. It returns the transfer's exit status.
+func (t *transfer) print() int {
+	if t.resp == nil {
+		return t.code
+	}
+	w := bufio.NewWriter(t.s.stdout)
+	if t.s.o.include {
+		writeHeads(w, t.resp)
+	}
+	if t.dl == nil {
+		w.Write(t.body)
+	}
+	if err := w.Flush(); err != nil {
+		fmt.Fprintln(t.s.stderr, "aehttp: writing the output:", err)
+		return firstFailure(t.code, exitWrite)
+	}
+	return t.code
+}
+
+// writeHeads writes the head of every hop of r's redirect chain, oldest
+// first, as curl -i -L does: status line, headers, empty line.
+func writeHeads(w io.Writer, r *httpc.Response) {
+	if r.Redirect != nil {
+		writeHeads(w, r.Redirect.Response)
+	}
+	if r.HTTPVersion == "" || (r.Err != nil && r.OrigStatus == 0) {
+		return // no head, or its headers were dropped with the error
+	}
+	io.WriteString(w, statusLine(r)+"\r\n")
+	for _, k := range sortedKeys(r.Header()) {
+		fmt.Fprintf(w, "%s: %s\r\n", k, r.Header()[k])
+	}
+	io.WriteString(w, "\r\n")
+}
+
+// statusLine rebuilds the status line from the response's fields; after
+// an error raised past the head it shows the original status.
+func statusLine(r *httpc.Response) string {
+	status, reason, has := r.Status, r.Reason, r.HasReason
+	if r.OrigStatus != 0 {
+		status, reason, has = r.OrigStatus, r.OrigReason, true
+	}
+	line := fmt.Sprintf("HTTP/%s %03d", r.HTTPVersion, status)
+	if has {
+		line += " " + reason
+	}
+	return line
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// headerLines formats header fields one per line with a prefix, for -v.
+func headerLines(prefix string, m map[string]string) string {
+	var b strings.Builder
+	for _, k := range sortedKeys(m) {
+		fmt.Fprintf(&b, "%s%s: %s\n", prefix, k, m[k])
+	}
+	return b.String()
+}

@@ -1,0 +1,63 @@
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/anyevent-go/anyevent/cookie"
+)
+
+// loadJar reads the --cookie-jar file, AnyEvent's JSON jar layout (spec
+// §13.1), so jars written by Perl programs load unchanged. A missing file
+// is an empty jar; no path means no cookie processing (nil).
+func loadJar(path string) (*cookie.Jar, error) {
+	if path == "" {
+		return nil, nil
+	}
+	jar := cookie.NewJar()
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return jar, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(data, jar); err != nil {
+		return nil, fmt.Errorf("cookie jar %s: %w", path, err)
+	}
+	return jar, nil
+}
+
+// saveJar writes the jar back after dropping expired cookies (session
+// cookies stay, as with curl's cookie jar). The file is replaced
+// atomically and readable by its owner only: cookies are credentials.
+func saveJar(path string, jar *cookie.Jar, now time.Time) error {
+	if jar == nil {
+		return nil
+	}
+	jar.Expire(now, false)
+	data, err := json.Marshal(jar)
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".aehttp-jar-*")
+	if err != nil {
+		return err
+	}
+	_, werr := tmp.Write(append(data, '\n'))
+	if cerr := tmp.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Rename(tmp.Name(), path)
+	}
+	if werr != nil {
+		os.Remove(tmp.Name())
+	}
+	return werr
+}
