@@ -57,43 +57,42 @@ func TestPostBody(t *testing.T) {
 	}
 }
 
-// T03: Content-Length rules.
+// T03: Content-Length rules: the exact request of each case (Connection
+// follows the method's idempotence) and the exact 204 result.
 func TestContentLengthRules(t *testing.T) {
 	cases := []struct {
 		method string
 		body   []byte
 		user   string
-		want   string
+		line   string
+		conn   string
+		length string // the Content-length line, "" for none
 	}{
-		{"POST", nil, "", ""},
-		{"POST", []byte{}, "", "0"},
-		{"PUT", []byte("0"), "", "1"},
-		{"DELETE", nil, "", ""},
-		{"HEAD", nil, "99", ""},
-		{"m-search", nil, "99", ""},
-		{"GET", []byte("xyz"), "", "3"},
-		{"GET", nil, "0", "0"},
+		{"POST", nil, "", "POST", "close, Te", ""},
+		{"POST", []byte{}, "", "POST", "close, Te", "0"},
+		{"PUT", []byte("0"), "", "PUT", "keep-alive, Te", "1"},
+		{"DELETE", nil, "", "DELETE", "keep-alive, Te", ""},
+		{"HEAD", nil, "99", "HEAD", "keep-alive, Te", ""},
+		{"m-search", nil, "99", "M-SEARCH", "close, Te", ""},
+		{"GET", []byte("xyz"), "", "GET", "keep-alive, Te", "3"},
+		{"GET", nil, "0", "GET", "keep-alive, Te", "0"}, // a GET without a body keeps the user's
 	}
 	for _, tc := range cases {
-		t.Run(tc.method, func(t *testing.T) {
+		t.Run(tc.line+"-"+tc.length, func(t *testing.T) {
 			l, cl := newClient(t)
 			s := startServer(t, answer("HTTP/1.1 204 No\r\n\r\n"))
 			o := &Options{Body: tc.body}
 			if tc.user != "" {
 				o.Headers = []HeaderField{{Name: "content-length", Value: tc.user}}
 			}
-			do(t, l, cl, tc.method, s.URL("/"), o)
-			req := s.Requests()[0]
-			_, hdrs, _ := reqLines(req)
-			got := ""
-			for _, h := range hdrs {
-				if len(h) > 16 && h[:16] == "Content-length: " {
-					got = h[16:]
-				}
+			url := s.URL("/")
+			res := do(t, l, cl, tc.method, url, o)
+			checkExact(t, res, want{body: "", status: 204, reason: "No", version: "1.1", url: url})
+			hdrs := defaultHeaders(url[7:len(url)-1], url, tc.conn)
+			if tc.length != "" {
+				hdrs = append(hdrs, "Content-length: "+tc.length)
 			}
-			if got != tc.want {
-				t.Errorf("%s: Content-length %q, want %q (%q)", tc.method, got, tc.want, req)
-			}
+			checkRequest(t, s.Requests()[0], tc.line+" / HTTP/1.1", hdrs, string(tc.body))
 		})
 	}
 }
@@ -102,52 +101,47 @@ func TestContentLengthRules(t *testing.T) {
 func TestSuppressDefaults(t *testing.T) {
 	l, cl := newClient(t)
 	s := startServer(t, answer("HTTP/1.1 204 No\r\n\r\n"))
-	do(t, l, cl, "GET", s.URL("/"), &Options{Headers: []HeaderField{
+	url := s.URL("/")
+	res := do(t, l, cl, "GET", url, &Options{Headers: []HeaderField{
 		{Name: "user-agent", Suppress: true}, {Name: "referer", Suppress: true}, {Name: "te", Suppress: true},
 		{Name: "host", Suppress: true}, {Name: "connection", Value: "upgrade"}, {Name: "X-Mixed-Case", Value: "v"}}})
-	_, hdrs, _ := reqLines(s.Requests()[0])
-	if want := sorted("Connection: keep-alive, Te", "X-mixed-case: v"); !reflect.DeepEqual(hdrs, want) {
-		t.Errorf("headers %q", hdrs)
-	}
+	checkExact(t, res, want{body: "", status: 204, reason: "No", version: "1.1", url: url})
+	checkRequest(t, s.Requests()[0], "GET / HTTP/1.1", []string{"Connection: keep-alive, Te", "X-mixed-case: v"}, "")
 }
 
-// T05: persistent/keepalive combinations (without proxies).
+// T05: persistent/keepalive combinations (the proxy case waits for proxy
+// support): the exact request and the exact result.
 func TestConnectionHeader(t *testing.T) {
 	cases := []struct {
-		method     string
-		persistent *bool
-		keepalive  *bool
-		want       string
+		method, line string
+		persistent   *bool
+		keepalive    *bool
+		want         string
 	}{
-		{"GET", Bool(true), Bool(false), "Te"},
-		{"POST", nil, nil, "close, Te"},
-		{"GET", nil, nil, "keep-alive, Te"},
-		{"m-search", nil, nil, "close, Te"},
+		{"GET", "GET", Bool(true), Bool(false), "Te"},
+		{"POST", "POST", nil, nil, "close, Te"},
+		{"GET", "GET", nil, nil, "keep-alive, Te"},
+		{"m-search", "M-SEARCH", nil, nil, "close, Te"},
 	}
 	for _, tc := range cases {
 		l, cl := newClient(t)
 		s := startServer(t, answer("HTTP/1.1 204 No\r\n\r\n"))
-		do(t, l, cl, tc.method, s.URL("/"), &Options{Persistent: tc.persistent, KeepAlive: tc.keepalive})
-		_, hdrs, _ := reqLines(s.Requests()[0])
-		found := false
-		for _, h := range hdrs {
-			found = found || h == "Connection: "+tc.want
-		}
-		if !found {
-			t.Errorf("%s: headers %q, want Connection: %s", tc.method, hdrs, tc.want)
-		}
+		url := s.URL("/")
+		res := do(t, l, cl, tc.method, url, &Options{Persistent: tc.persistent, KeepAlive: tc.keepalive})
+		checkExact(t, res, want{body: "", status: 204, reason: "No", version: "1.1", url: url})
+		checkRequest(t, s.Requests()[0], tc.line+" / HTTP/1.1", defaultHeaders(url[7:len(url)-1], url, tc.want), "")
 	}
 }
 
-// T06 (first half): a user Host header is kept.
+// T06 (first half): a user Host header is kept; TestCookies has the
+// second.
 func TestUserHost(t *testing.T) {
 	l, cl := newClient(t)
 	s := startServer(t, answer("HTTP/1.1 204 No\r\n\r\n"))
-	do(t, l, cl, "GET", s.URL("/"), &Options{Headers: []HeaderField{{Name: "Host", Value: "virtual.example"}}})
-	_, hdrs, _ := reqLines(s.Requests()[0])
-	if hdrs[1] != "Host: virtual.example" {
-		t.Errorf("headers %q", hdrs)
-	}
+	url := s.URL("/")
+	res := do(t, l, cl, "GET", url, &Options{Headers: []HeaderField{{Name: "Host", Value: "virtual.example"}}})
+	checkExact(t, res, want{body: "", status: 204, reason: "No", version: "1.1", url: url})
+	checkRequest(t, s.Requests()[0], "GET / HTTP/1.1", defaultHeaders("virtual.example", url, "keep-alive, Te"), "")
 }
 
 // T07: IPv6 literal.
@@ -217,29 +211,44 @@ func TestConnectionRefused(t *testing.T) {
 	}
 }
 
-// T15: cancellation.
+// T15: cancellation. The server reads the request and waits; Cancel
+// closes the connection (the server sees end-of-file), frees the slot,
+// and no callback runs. Cancelling before the connection exists, and
+// twice, is fine too, and sends nothing.
 func TestCancel(t *testing.T) {
 	l, cl := newClient(t)
-	sawEOF := make(chan bool, 1)
+	read := make(chan struct{}, 2)
+	sawEOF := make(chan bool, 2)
 	s := startServer(t, func(c *testserver.Conn) {
-		c.ReadRequest()
-		sawEOF <- c.WaitEOF(2 * time.Second)
+		if _, err := c.ReadRequest(); err == nil {
+			read <- struct{}{}
+		}
+		sawEOF <- c.WaitEOF(5 * time.Second)
 	})
-	call := cl.Get(s.URL("/"), nil, func([]byte, *Response) { t.Error("callback after Cancel") })
-	runFor(t, l, 50*time.Millisecond)
+	url := s.URL("/")
+	call := cl.Get(url, nil, func([]byte, *Response) { t.Error("callback after Cancel") })
+	runUntilChan(t, l, read)
+	call.Cancel()
+	if cl.Active() != 0 || cl.Idle() != 0 {
+		t.Errorf("active %d idle %d", cl.Active(), cl.Idle())
+	}
+	if !<-sawEOF {
+		t.Error("server did not see the connection closed")
+	}
+	call = cl.Get(url, nil, func([]byte, *Response) { t.Error("callback after Cancel") })
+	call.Cancel()
 	call.Cancel()
 	if cl.Active() != 0 {
 		t.Errorf("active %d", cl.Active())
 	}
-	runFor(t, l, 50*time.Millisecond)
-	if !<-sawEOF {
-		t.Error("server did not see the connection closed")
+	runFor(t, l, 20*time.Millisecond)
+	if s.Accepted() == 2 && !<-sawEOF {
+		t.Error("server did not see the second connection closed")
 	}
-	// Cancelling before the connection exists, and twice, is fine too.
-	call = cl.Get(s.URL("/"), nil, func([]byte, *Response) { t.Error("callback after Cancel") })
-	call.Cancel()
-	call.Cancel()
-	runFor(t, l, 50*time.Millisecond)
+	if reqs := s.Requests(); len(reqs) != 1 {
+		t.Fatalf("requests %q", reqs)
+	}
+	checkRequest(t, s.Requests()[0], "GET / HTTP/1.1", defaultHeaders(url[7:len(url)-1], url, "keep-alive, Te"), "")
 }
 
 // W5: header injection and request splitting are refused before the

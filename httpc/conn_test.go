@@ -147,7 +147,7 @@ func TestOnBodyNoOverDelivery(t *testing.T) {
 	}
 }
 
-// T45 (the handle is readable) and T46 (no body, no handle).
+// T45 (the handle is readable) and T46 (no body, no handle; exact).
 func TestWantBodyHandle(t *testing.T) {
 	l, cl := newClient(t)
 	s := startServer(t, answer("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nbody"))
@@ -171,13 +171,16 @@ func TestWantBodyHandle(t *testing.T) {
 	if buf != "body" {
 		t.Errorf("handle read %q", buf)
 	}
-	// T46: no body means no handle.
+	// T46: no body means no handle; OnHeader runs once and the
+	// connection is pooled as usual.
 	s2 := startServer(t, answer("HTTP/1.1 204 No\r\n\r\n"))
 	calls := 0
-	res = do(t, l, cl, "GET", s2.URL("/"), &Options{WantBodyHandle: true, OnHeader: func(*Response) Action { calls++; return Continue }})
-	checkStatus(t, res, 204, "No")
-	if res.r.Handle != nil || calls != 1 || res.body == nil {
-		t.Errorf("handle %v calls %d", res.r.Handle, calls)
+	url := s2.URL("/")
+	res = do(t, l, cl, "GET", url, &Options{WantBodyHandle: true, OnHeader: func(*Response) Action { calls++; return Continue }})
+	checkExact(t, res, want{body: "", status: 204, reason: "No", version: "1.1", url: url})
+	checkRequest(t, s2.Requests()[0], "GET / HTTP/1.1", defaultHeaders(url[7:len(url)-1], url, "keep-alive, Te"), "")
+	if calls != 1 || cl.Idle() != 1 {
+		t.Errorf("OnHeader calls %d idle %d", calls, cl.Idle())
 	}
 }
 

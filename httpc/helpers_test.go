@@ -150,3 +150,20 @@ func answerOnce(resp string, close bool) testserver.Script {
 }
 
 func jar2now() time.Time { return time.Now() }
+
+// runUntilChan runs l until ch receives, failing after 10 s.
+func runUntilChan(t testing.TB, l *loop.Loop, ch <-chan struct{}) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		select {
+		case <-ch:
+			return
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("timed out")
+		}
+		runFor(t, l, 2*time.Millisecond)
+	}
+}

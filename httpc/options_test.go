@@ -37,7 +37,8 @@ func TestUnresolvable(t *testing.T) {
 	}
 }
 
-// T13: addresses are tried in order; the Host header keeps the name.
+// T13: addresses are tried in order (127.0.0.1 is refused, ::1 answers);
+// the Host header keeps the name.
 func TestAddressFallback(t *testing.T) {
 	s, err := testserver.Start("tcp6", answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nv6"))
 	if err != nil {
@@ -46,15 +47,17 @@ func TestAddressFallback(t *testing.T) {
 	t.Cleanup(s.Close)
 	l, cl := newClient(t)
 	cl.Resolver = testResolver(t, l, "127.0.0.1 localhost\n::1 localhost\n")
-	res := do(t, l, cl, "GET", fmt.Sprintf("http://localhost:%d/", s.Port()), nil)
-	checkStatus(t, res, 200, "OK")
-	if string(res.body) != "v6" || !strings.Contains(s.Requests()[0], fmt.Sprintf("\r\nHost: localhost:%d\r\n", s.Port())) {
-		t.Errorf("body %q request %q", res.body, s.Requests()[0])
-	}
+	hp := fmt.Sprintf("localhost:%d", s.Port())
+	url := "http://" + hp + "/"
+	res := do(t, l, cl, "GET", url, nil)
+	checkExact(t, res, want{body: "v6", status: 200, reason: "OK", version: "1.1", url: url,
+		hdr: map[string]string{"content-length": "2"}})
+	checkRequest(t, s.Requests()[0], "GET / HTTP/1.1", defaultHeaders(hp, url, "keep-alive, Te"), "")
 }
 
 // TCPConnect and OnPrepare replace the connector and the prepare callback
-// (T08: the explicit default port stays in Host).
+// (T08: the explicit default port stays in Host and Referer; without it
+// neither has a port).
 func TestTCPConnectOverride(t *testing.T) {
 	l, cl := newClient(t)
 	s := startServer(t, answer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
@@ -66,16 +69,19 @@ func TestTCPConnectOverride(t *testing.T) {
 		ap := netip.AddrPortFrom(netip.MustParseAddr("127.0.0.1"), uint16(s.Port()))
 		return l.Connect(ap, &loop.ConnectOptions{Prepare: func(fd int) time.Duration { return prepare(fd) }}, cb)
 	}
-	res := do(t, l, cl, "GET", "http://127.0.0.1:80/", &Options{TCPConnect: connect,
+	ok := want{body: "", status: 200, reason: "OK", version: "1.1", hdr: map[string]string{"content-length": "0"}}
+	ok.url = "http://127.0.0.1:80/"
+	res := do(t, l, cl, "GET", ok.url, &Options{TCPConnect: connect,
 		OnPrepare: func(int) time.Duration { prepared++; return time.Second }})
-	checkStatus(t, res, 200, "OK")
-	if gotHost != "127.0.0.1" || gotPort != 80 || prepared != 1 || !strings.Contains(s.Requests()[0], "\r\nHost: 127.0.0.1:80\r\n") {
-		t.Errorf("host %q port %d prepared %d request %q", gotHost, gotPort, prepared, s.Requests()[0])
+	checkExact(t, res, ok)
+	if gotHost != "127.0.0.1" || gotPort != 80 || prepared != 1 {
+		t.Errorf("host %q port %d prepared %d", gotHost, gotPort, prepared)
 	}
-	do(t, l, cl, "GET", "http://127.0.0.1/", &Options{TCPConnect: connect, Persistent: Bool(false)})
-	if !strings.Contains(s.Requests()[1], "\r\nHost: 127.0.0.1\r\n") {
-		t.Errorf("request %q", s.Requests()[1])
-	}
+	checkRequest(t, s.Requests()[0], "GET / HTTP/1.1", defaultHeaders("127.0.0.1:80", ok.url, "keep-alive, Te"), "")
+	ok.url = "http://127.0.0.1/"
+	res = do(t, l, cl, "GET", ok.url, &Options{TCPConnect: connect, Persistent: Bool(false)})
+	checkExact(t, res, ok)
+	checkRequest(t, s.Requests()[1], "GET / HTTP/1.1", defaultHeaders("127.0.0.1", ok.url, "close, Te"), "")
 }
 
 // HandleParams reach the handle (a tiny RBufMax makes the head too large).
@@ -86,7 +92,9 @@ func TestHandleParams(t *testing.T) {
 	checkStatus(t, res, 596, "No space left on device")
 }
 
-// T06 (second half) and cookie processing.
+// T06 (second half) and cookie processing: with an empty jar the user's
+// Cookie is kept; once the jar has a cookie for the URL it replaces the
+// user's.
 func TestCookies(t *testing.T) {
 	l, cl := newClient(t)
 	s := startServer(t, func(c *testserver.Conn) {
@@ -104,13 +112,22 @@ func TestCookies(t *testing.T) {
 	})
 	jar := cookie.NewJar()
 	user := []HeaderField{{Name: "cookie", Value: "c=1"}}
-	do(t, l, cl, "POST", s.URL("/"), &Options{CookieJar: jar, Headers: user})
-	do(t, l, cl, "GET", s.URL("/set"), &Options{CookieJar: jar})
-	do(t, l, cl, "GET", s.URL("/x"), &Options{CookieJar: jar, Headers: user})
+	ok := map[string]string{"content-length": "0"}
+	hp := s.URL("")[len("http://"):]
+	res := do(t, l, cl, "POST", s.URL("/"), &Options{CookieJar: jar, Headers: user})
+	checkExact(t, res, want{body: "", status: 200, reason: "OK", version: "1.1", url: s.URL("/"), hdr: ok})
+	res = do(t, l, cl, "GET", s.URL("/set"), &Options{CookieJar: jar})
+	checkExact(t, res, want{body: "", status: 200, reason: "OK", version: "1.1", url: s.URL("/set"),
+		hdr: map[string]string{"content-length": "0", "set-cookie": "s=2; Path=/"}})
+	res = do(t, l, cl, "GET", s.URL("/x"), &Options{CookieJar: jar, Headers: user})
+	checkExact(t, res, want{body: "", status: 200, reason: "OK", version: "1.1", url: s.URL("/x"), hdr: ok})
 	reqs := s.Requests()
-	if !strings.Contains(reqs[0], "\r\nCookie: c=1\r\n") || !strings.Contains(reqs[2], "\r\nCookie: s=2\r\n") || strings.Contains(reqs[2], "c=1") {
-		t.Errorf("requests %q", reqs)
+	if len(reqs) != 3 {
+		t.Fatalf("requests %q", reqs)
 	}
+	checkRequest(t, reqs[0], "POST / HTTP/1.1", append(defaultHeaders(hp, s.URL("/"), "close, Te"), "Cookie: c=1"), "")
+	checkRequest(t, reqs[1], "GET /set HTTP/1.1", defaultHeaders(hp, s.URL("/set"), "keep-alive, Te"), "")
+	checkRequest(t, reqs[2], "GET /x HTTP/1.1", append(defaultHeaders(hp, s.URL("/x"), "keep-alive, Te"), "Cookie: s=2"), "")
 }
 
 // Trailers replace head values; a garbled trailer is 597.

@@ -70,27 +70,41 @@ func testRedirectChain(t *testing.T, compat Compat, second string) {
 	}
 }
 
-// T49: the budget; the eleventh 3xx is returned as a normal response.
+// T49: the budget. Exactly 11 requests (/, /r0 … /r9) are made; the
+// eleventh 301 is returned as a normal response with a 10-deep chain,
+// each hop exact.
 func TestRedirectBudget(t *testing.T) {
 	l, cl := newClient(t)
-	n := 0
-	s := startServer(t, func(c *testserver.Conn) {
-		for {
-			if _, err := c.ReadRequest(); err != nil {
-				return
-			}
-			c.Write(fmt.Sprintf("HTTP/1.1 301 Moved\r\nLocation: /r%d\r\nContent-Length: 0\r\n\r\n", n))
-			n++
+	s := startServer(t, answerBy(func(req string) string {
+		next := 0 // "/" redirects to /r0, /rN to /rN+1
+		if n, err := fmt.Sscanf(req, "GET /r%d ", &next); n == 1 && err == nil {
+			next++
 		}
-	})
+		return fmt.Sprintf("HTTP/1.1 301 Moved\r\nLocation: /r%d\r\nContent-Length: 0\r\n\r\n", next)
+	}))
+	hp := s.URL("")[len("http://"):]
 	res := do(t, l, cl, "GET", s.URL("/"), nil)
-	checkStatus(t, res, 301, "Moved")
-	depth := 0
-	for r := res.r.Redirect; r != nil; r = r.Response.Redirect {
-		depth++
+	paths := []string{"/"}
+	for i := range 10 {
+		paths = append(paths, fmt.Sprintf("/r%d", i))
 	}
-	if len(s.Requests()) != 11 || depth != 10 || res.r.URL != s.URL("/r9") || res.r.Header()["location"] != s.URL("/r10") {
-		t.Errorf("requests %d depth %d url %q", len(s.Requests()), depth, res.r.URL)
+	// res is the hop of paths[10]; each Redirect is the hop before.
+	r, body := res.r, res.body
+	for i := 10; i >= 0; i-- {
+		next := fmt.Sprintf("/r%d", i)
+		checkExact(t, result{body, r}, want{body: "", status: 301, reason: "Moved", version: "1.1", url: s.URL(paths[i]),
+			hdr: map[string]string{"location": s.URL(next), "content-length": "0"}, redirect: i > 0})
+		if r.Redirect == nil {
+			break
+		}
+		r, body = r.Redirect.Response, r.Redirect.Body
+	}
+	reqs := s.Requests()
+	if len(reqs) != 11 || s.Accepted() != 1 {
+		t.Fatalf("%d requests on %d connections, want 11 on 1", len(reqs), s.Accepted())
+	}
+	for i, p := range paths {
+		checkRequest(t, reqs[i], "GET "+p+" HTTP/1.1", defaultHeaders(hp, s.URL(p), "keep-alive, Te"), "")
 	}
 }
 
@@ -143,26 +157,78 @@ func TestRedirectMethods(t *testing.T) {
 	}
 }
 
-// T52 (URI-present mode) and T53: Location normalisation on any status.
+// T52 and T53: Location normalisation on any status, exact requests and
+// results. Safe mode resolves "?x=1" and "./../up" with RFC 3986 (the
+// 303 is followed to /up); CompatLocationNoURI fails both with AnyEvent's
+// 599 (W15). The empty and the scheme-relative Location (T53) are the
+// same in both modes; a 200 is never followed.
 func TestLocationNormalisation(t *testing.T) {
-	cases := []struct{ path, loc, want string }{
-		{"/a/b", "?x=1", "/a/b?x=1"},
-		{"/a/b", "./../up", "/up"},
-		{"/z#f", "", "/z#f"},
-	}
-	for _, tc := range cases {
-		l, cl := newClient(t)
-		s := startServer(t, answer("HTTP/1.1 201 Created\r\nLocation: "+tc.loc+"\r\nContent-Length: 0\r\n\r\n"))
-		res := do(t, l, cl, "GET", s.URL(tc.path), nil)
-		if got := res.r.Header()["location"]; got != s.URL(tc.want) {
-			t.Errorf("%q: location %q, want %q", tc.loc, got, s.URL(tc.want))
-		}
-	}
+	t.Run("safe", func(t *testing.T) { testLocationNormalisation(t, 0) })
+	t.Run("compat", func(t *testing.T) { testLocationNormalisation(t, CompatLocationNoURI) })
+}
+
+func testLocationNormalisation(t *testing.T, compat Compat) {
 	l, cl := newClient(t)
-	s := startServer(t, answer("HTTP/1.1 200 OK\r\nLocation: //Other.Host:81/p\r\nContent-Length: 0\r\n\r\n"))
-	res := do(t, l, cl, "GET", s.URL("/"), nil)
-	if got := res.r.Header()["location"]; got != "http://Other.Host:81/p" || res.r.Status != 200 {
-		t.Errorf("location %q", got)
+	cl.Compat = compat
+	s := startServer(t, answerBy(func(req string) string {
+		resp := map[string]string{
+			"GET /a/b?1 ": "HTTP/1.1 201 Created\r\nLocation: ?x=1\r\nContent-Length: 0\r\n\r\n",
+			"GET /a/b?2 ": "HTTP/1.1 303 See Other\r\nLocation: ./../up\r\nContent-Length: 0\r\n\r\n",
+			"GET /z ":     "HTTP/1.1 200 OK\r\nLocation: \r\nContent-Length: 0\r\n\r\n",
+			"GET / ":      "HTTP/1.1 200 OK\r\nLocation: //Other.Host:81/p\r\nContent-Length: 0\r\n\r\n",
+		}
+		for prefix, r := range resp {
+			if strings.HasPrefix(req, prefix) {
+				return r
+			}
+		}
+		return "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+	}))
+	hp := s.URL("")[len("http://"):]
+	get := func(path string) result { return do(t, l, cl, "GET", s.URL(path), nil) }
+	noURI := want{nilBody: true, status: 599, reason: "Cannot parse Location (URI module missing)", version: "1.1"}
+	var paths []string // the request targets, in order
+
+	res := get("/a/b?1") // T52, 201
+	paths = append(paths, "/a/b?1")
+	if compat != 0 {
+		noURI.url = s.URL("/a/b?1")
+		checkExact(t, res, noURI)
+	} else {
+		checkExact(t, res, want{body: "", status: 201, reason: "Created", version: "1.1", url: s.URL("/a/b?1"),
+			hdr: map[string]string{"location": s.URL("/a/b?x=1"), "content-length": "0"}})
+	}
+
+	res = get("/a/b?2") // T52, 303
+	paths = append(paths, "/a/b?2")
+	if compat != 0 {
+		noURI.url = s.URL("/a/b?2")
+		checkExact(t, res, noURI)
+	} else {
+		paths = append(paths, "/up")
+		checkExact(t, res, want{body: "", status: 200, reason: "OK", version: "1.1", url: s.URL("/up"),
+			hdr: map[string]string{"content-length": "0"}, redirect: true})
+		hop := res.r.Redirect
+		checkExact(t, result{hop.Body, hop.Response}, want{body: "", status: 303, reason: "See Other", version: "1.1",
+			url: s.URL("/a/b?2"), hdr: map[string]string{"location": s.URL("/up"), "content-length": "0"}})
+	}
+
+	res = get("/z#f") // T53, empty: the URL with its fragment
+	paths = append(paths, "/z")
+	checkExact(t, res, want{body: "", status: 200, reason: "OK", version: "1.1", url: s.URL("/z#f"),
+		hdr: map[string]string{"location": s.URL("/z#f"), "content-length": "0"}})
+
+	res = get("/") // T53, scheme-relative, on a 200: not followed
+	paths = append(paths, "/")
+	checkExact(t, res, want{body: "", status: 200, reason: "OK", version: "1.1", url: s.URL("/"),
+		hdr: map[string]string{"location": "http://Other.Host:81/p", "content-length": "0"}})
+
+	reqs := s.Requests()
+	if len(reqs) != len(paths) {
+		t.Fatalf("requests %q, want %q", reqs, paths)
+	}
+	for i, p := range paths {
+		checkRequest(t, reqs[i], "GET "+p+" HTTP/1.1", defaultHeaders(hp, s.URL(p), "keep-alive, Te"), "")
 	}
 }
 
