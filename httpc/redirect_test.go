@@ -418,3 +418,36 @@ func TestRedirectToHTTPS(t *testing.T) {
 		t.Error("the https server was not connected to")
 	}
 }
+
+// W6: credentials are for the first URL's origin, not for the previous
+// hop's: a chain A → B → A sends them to A both times and not to B.
+func TestRedirectCredentialsBack(t *testing.T) {
+	l, cl := newClient(t)
+	var aURL atomic.Value // a's URL of /landed, set once a listens
+	b := startServer(t, answerBy(func(string) string {
+		return "HTTP/1.1 302 Found\r\nLocation: " + aURL.Load().(string) + "\r\nContent-Length: 0\r\n\r\n"
+	}))
+	a := startServer(t, answerBy(func(req string) string {
+		if strings.HasPrefix(req, "GET /bounce ") {
+			return "HTTP/1.1 302 Found\r\nLocation: " + b.URL("/via") + "\r\nContent-Length: 0\r\n\r\n"
+		}
+		return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+	}))
+	aURL.Store(a.URL("/landed"))
+	res := do(t, l, cl, "GET", a.URL("/bounce"), &Options{Headers: credentials})
+	checkExact(t, res, want{body: "ok", status: 200, reason: "OK", version: "1.1", url: a.URL("/landed"),
+		hdr: map[string]string{"content-length": "2"}, redirect: true})
+	creds := func(url string) []string {
+		return []string{"Host: virtual.example", "Authorization: Basic xx", "Cookie: c=1", "X-keep: k",
+			"Referer: " + url, "User-agent: " + ua, "Connection: keep-alive, Te", "Te: trailers"}
+	}
+	reqs := a.Requests()
+	if len(reqs) != 2 || len(b.Requests()) != 1 {
+		t.Fatalf("requests %d and %d, want 2 and 1", len(reqs), len(b.Requests()))
+	}
+	checkRequest(t, reqs[0], "GET /bounce HTTP/1.1", creds(a.URL("/bounce")), "")
+	bp := b.URL("")[len("http://"):]
+	checkRequest(t, b.Requests()[0], "GET /via HTTP/1.1", []string{"Host: " + bp, "X-keep: k",
+		"Referer: " + b.URL("/via"), "User-agent: " + ua, "Connection: keep-alive, Te", "Te: trailers"}, "")
+	checkRequest(t, reqs[1], "GET /landed HTTP/1.1", creds(a.URL("/landed")), "")
+}
