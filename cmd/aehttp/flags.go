@@ -29,6 +29,7 @@ type options struct {
 	outputs    []string // -o, the i-th for the i-th URL
 	resume     bool     // -C
 	maxPerHost int
+	compat     httpc.Compat // --compat
 
 	dump          bool
 	pause         time.Duration
@@ -112,6 +113,11 @@ func newFlagSet(o *options, stderr io.Writer, hdrs, data *listFlag) *flag.FlagSe
 	fs.Var((*listFlag)(&o.outputs), "o", "write the body of the next URL to `FILE` (repeatable)")
 	fs.BoolVar(&o.resume, "C", false, "resume partial -o downloads (Range, If-Unmodified-Since)")
 	fs.IntVar(&o.maxPerHost, "max-per-host", 0, "connections per host `N` (default 4)")
+	fs.Func("compat", "AnyEvent's exact behaviour: comma-separated `NAMES` of "+compatList()+", or all", func(v string) error {
+		c, err := parseCompat(v)
+		o.compat |= c
+		return err
+	})
 	fs.BoolVar(&o.dump, "dump", false, "conformance mode: one JSON line per request, run one after the other")
 	fs.Func("pause", "`MS` between --dump requests (default 50)", func(s string) error {
 		var v int
@@ -245,4 +251,43 @@ func reorder(fs *flag.FlagSet, args []string) []string {
 func isBool(f *flag.Flag) bool {
 	b, ok := f.Value.(interface{ IsBoolFlag() bool })
 	return ok && b.IsBoolFlag()
+}
+
+// compatNames are the --compat names of httpc's Compat switches.
+var compatNames = []struct {
+	name string
+	c    httpc.Compat
+}{
+	{"interim", httpc.CompatInterim},
+	{"framing", httpc.CompatFraming},
+	{"onbody", httpc.CompatOnBody},
+	{"location", httpc.CompatLocation},
+	{"location-no-uri", httpc.CompatLocationNoURI},
+	{"credentials", httpc.CompatCredentials},
+}
+
+func compatList() string {
+	names := make([]string, len(compatNames))
+	for i, n := range compatNames {
+		names[i] = n.name
+	}
+	return strings.Join(names, ", ")
+}
+
+// parseCompat reads a --compat list; "all" is every switch.
+func parseCompat(v string) (httpc.Compat, error) {
+	var c httpc.Compat
+	for _, name := range strings.Split(v, ",") {
+		name = strings.TrimSpace(name)
+		found := false
+		for _, n := range compatNames {
+			if name == n.name || name == "all" {
+				c, found = c|n.c, true
+			}
+		}
+		if !found {
+			return 0, fmt.Errorf("unknown name %q: want %s or all", name, compatList())
+		}
+	}
+	return c, nil
 }

@@ -66,6 +66,10 @@
 //	--keepalive, --no-keepalive     "keep-alive" in Connection (default on)
 //	--cookie-jar FILE.json          load and save cookies
 //	--max-per-host N      connections per host (default 4)
+//	--compat NAMES        AnyEvent's exact behaviour where httpc differs
+//	                      for safety: interim, framing, onbody, location,
+//	                      location-no-uri, credentials (comma-separated),
+//	                      or all; see httpc.Compat
 //	-i                    print status line and headers (of every hop)
 //	-v                    trace phases with timings on stderr
 //	-o FILE               write the next URL's body to FILE (repeatable)

@@ -51,6 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer l.Close()
 	s := &session{o: o, l: l, cl: httpc.New(l), jar: jar, stdout: stdout, stderr: stderr}
 	s.cl.MaxPerHost = o.maxPerHost
+	s.cl.Compat = o.compat
 	s.base = o.requestOptions(jar)
 	status := s.start()
 	s.cl.CloseIdle()
