@@ -13,19 +13,8 @@ import (
 // TestStdout checks the body on stdout and -i's heads, of every hop of a
 // redirect, before it.
 func TestStdout(t *testing.T) {
-	s := startServer(t, func(c *testserver.Conn) {
-		for {
-			req, err := c.ReadRequest()
-			if err != nil {
-				return
-			}
-			if strings.HasPrefix(req, "GET /old ") {
-				c.Write("HTTP/1.1 301 Moved\r\nLocation: /new\r\nContent-Length: 0\r\n\r\n")
-				continue
-			}
-			c.Write("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-B: 2\r\nX-A: 1\r\n\r\nhello")
-		}
-	})
+	s := startServer(t, routes("HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-B: 2\r\nX-A: 1\r\n\r\nhello",
+		map[string]string{"/old": "HTTP/1.1 301 Moved\r\nLocation: /new\r\nContent-Length: 0\r\n\r\n"}))
 	out, errs, status := aehttp(t, s.URL("/new"))
 	if out != "hello" || errs != "" || status != exitOK {
 		t.Errorf("plain: %q, stderr %q, status %d", out, errs, status)

@@ -37,6 +37,24 @@ func answer(resp string) testserver.Script {
 	return func(c *testserver.Conn) { c.Serve(resp) }
 }
 
+// routes answers each request with the response for its path, or with
+// def for other paths, until the client closes the connection.
+func routes(def string, byPath map[string]string) testserver.Script {
+	return func(c *testserver.Conn) {
+		for {
+			req, err := c.ReadRequest()
+			if err != nil {
+				return
+			}
+			resp, ok := byPath[strings.Fields(req)[1]]
+			if !ok {
+				resp = def
+			}
+			c.Write(resp)
+		}
+	}
+}
+
 // answerOnce answers one request with resp, then closes the connection.
 func answerOnce(resp string) testserver.Script {
 	return func(c *testserver.Conn) {

@@ -14,11 +14,17 @@ import (
 const progressEvery = 100 * time.Millisecond
 
 // isTerminal reports whether w is a terminal (the progress bar is drawn
-// only then). A variable so that tests can pretend.
-var isTerminal = func(w io.Writer) bool {
+// only then).
+func isTerminal(w io.Writer) bool {
+	if isTerminalHook != nil {
+		return isTerminalHook(w)
+	}
 	f, ok := w.(*os.File)
 	return ok && fdIsTerminal(int(f.Fd()))
 }
+
+// isTerminalHook, when set by a test, replaces the check.
+var isTerminalHook func(w any) bool
 
 // progress draws one line on stderr for all -o downloads of the run: the
 // bytes on disk against the expected total, redrawn with "\r" at most
