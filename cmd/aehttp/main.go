@@ -70,7 +70,9 @@
 //	                      for safety: interim, framing, onbody, location,
 //	                      location-no-uri, credentials (comma-separated),
 //	                      or all; see httpc.Compat
-//	-i                    print status line and headers (of every hop)
+//	-i                    print status line and headers (of every hop) on
+//	                      stdout, also with -o (the file keeps only the body,
+//	                      so that -C can resume it)
 //	-v                    trace phases with timings on stderr
 //	-o FILE               write the next URL's body to FILE (repeatable)
 //	-C                    resume -o downloads ("-C -" is accepted too)
