@@ -59,13 +59,7 @@ type Answer struct {
 func follow(rrs []dnsmessage.Resource, name string, accept []dnsmessage.Type, class dnsmessage.Class, hops *int) (recs []dnsmessage.Resource, owner, next string, loop bool) {
 	cur := name
 	for {
-		for i := range rrs {
-			h := &rrs[i].Header
-			if classMatches(h.Class, class) && accepts(accept, h.Type) && nameIs(&h.Name, cur) {
-				recs = append(recs, rrs[i])
-			}
-		}
-		if len(recs) > 0 {
+		if recs = owned(rrs, cur, accept, class); len(recs) > 0 {
 			return recs, cur, "", false
 		}
 		target, ok := cnameOf(rrs, cur, class)
@@ -81,6 +75,40 @@ func follow(rrs []dnsmessage.Resource, name string, accept []dnsmessage.Type, cl
 		*hops++
 		cur = target
 	}
+}
+
+// owned returns the records of rrs of an accepted type and class owned by
+// name. When they are adjacent in rrs, as they usually are, the result is
+// a slice of rrs itself (with no room to append into rrs), so it shares
+// rrs's array and costs no allocation; otherwise they are copied out.
+func owned(rrs []dnsmessage.Resource, name string, accept []dnsmessage.Type, class dnsmessage.Class) []dnsmessage.Resource {
+	first, last, n := 0, 0, 0
+	for i := range rrs {
+		if ownedBy(&rrs[i].Header, name, accept, class) {
+			if n == 0 {
+				first = i
+			}
+			last = i + 1
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return nil
+	case last-first == n:
+		return rrs[first:last:last]
+	}
+	recs := make([]dnsmessage.Resource, 0, n)
+	for i := range rrs {
+		if ownedBy(&rrs[i].Header, name, accept, class) {
+			recs = append(recs, rrs[i])
+		}
+	}
+	return recs
+}
+
+func ownedBy(h *dnsmessage.ResourceHeader, name string, accept []dnsmessage.Type, class dnsmessage.Class) bool {
+	return classMatches(h.Class, class) && accepts(accept, h.Type) && nameIs(&h.Name, name)
 }
 
 // cnameOf returns the canonical target of the CNAME record owned by name.

@@ -77,19 +77,40 @@ func (r *Resolver) Lookup(name string, qtype dnsmessage.Type, cb func(*Answer, e
 // Resolve does not consult the hosts database; [Resolver.LookupHost],
 // [Resolver.LookupNetIP] and [Resolver.LookupPTR] do.
 func (r *Resolver) Resolve(name string, qtype dnsmessage.Type, opts *ResolveOptions, cb func(*Answer, error)) *Query {
-	q := &Query{r: r}
-	lk := r.newLookup(name, qtype, opts, func(a *Answer, err error) {
-		if q.complete() {
-			cb(a, err)
-		}
-	})
-	q.jobs[0] = lk
-	r.l.Defer(lk.start)
-	return q
+	j := &resolveJob{cb: cb}
+	j.q.r = r
+	j.lk.init(r, name, qtype, opts, j)
+	j.q.jobs[0] = &j.lk
+	r.deferStart(&j.lk)
+	return &j.q
+}
+
+// resolveJob is a Resolve: its query handle, its lookup and the
+// callback, in one allocation.
+type resolveJob struct {
+	q  Query
+	lk lookup
+	cb func(*Answer, error)
+}
+
+func (j *resolveJob) lookupDone(_ *lookup, a *Answer, err error) {
+	if j.q.complete() {
+		j.cb(a, err)
+	}
+}
+
+// lookupOwner is what a lookup reports its outcome to: the job that made
+// it (an interface rather than a func, so no closure is allocated per
+// lookup).
+type lookupOwner interface {
+	lookupDone(lk *lookup, a *Answer, err error)
 }
 
 // lookup is one Resolve: it walks the candidates and the CNAME chain and
-// runs one exchange at a time.
+// runs one exchange at a time, always in its own exch, which is reset for
+// each question (an exchange is done with by the time it reports, see
+// exchange.finish). A lookup is part of its job's allocation and is never
+// reused.
 type lookup struct {
 	r        *Resolver
 	name     string // as the caller gave it, for errors
@@ -103,17 +124,20 @@ type lookup struct {
 	cand     string             // the current candidate
 	cur      string             // the name being asked: cand or a CNAME target
 	hops     int                // CNAMEs followed for cand
-	ex       *exchange
+	ex       *exchange          // &exch while a question is in flight, else nil
+	exch     exchange
 	socks    *udpSet // the UDP sockets of all its exchanges; nil until needed
 	own      udpSet  // backs socks unless it is shared
 	err      error   // the failure to report if no candidate answers
 	errSrv   netip.AddrPort
-	done     func(*Answer, error)
-	over     bool // finished or cancelled
+	owner    lookupOwner
+	ans      Answer // the answer handed to owner
+	over     bool   // finished or cancelled
 }
 
-func (r *Resolver) newLookup(name string, qtype dnsmessage.Type, opts *ResolveOptions, done func(*Answer, error)) *lookup {
-	lk := &lookup{r: r, name: name, qtype: qtype, class: dnsmessage.ClassINET, done: done}
+// init prepares a lookup, which a job embeds; r.deferStart starts it.
+func (lk *lookup) init(r *Resolver, name string, qtype dnsmessage.Type, opts *ResolveOptions, owner lookupOwner) {
+	lk.r, lk.name, lk.qtype, lk.class, lk.owner = r, name, qtype, dnsmessage.ClassINET, owner
 	search := r.search
 	if opts != nil {
 		if opts.Search != nil {
@@ -131,10 +155,21 @@ func (r *Resolver) newLookup(name string, qtype dnsmessage.Type, opts *ResolveOp
 		lk.accept = lk.qtypes[:]
 	}
 	lk.names, _ = candidates(lk.namesBuf[:0], name, search, r.ndots)
-	return lk
 }
 
-// start runs on the loop after Resolve returned.
+// initSibling prepares lk to ask for qtype what sib, made by init without
+// options, asks for its own type: the same name and candidates, which it
+// copies rather than derives again.
+func (lk *lookup) initSibling(sib *lookup, qtype dnsmessage.Type) {
+	lk.r, lk.name, lk.qtype, lk.class, lk.owner = sib.r, sib.name, qtype, sib.class, sib.owner
+	lk.qtypes[0] = qtype
+	lk.accept = lk.qtypes[:]
+	if sib.names != nil {
+		lk.names = append(lk.namesBuf[:0], sib.names...)
+	}
+}
+
+// start runs on the loop after Resolve returned (Resolver.runStarts).
 func (lk *lookup) start() {
 	switch {
 	case lk.over:
@@ -203,9 +238,10 @@ func (lk *lookup) ask() {
 		lk.own.init(r)
 		lk.useSockets(&lk.own)
 	}
-	lk.ex = r.newExchange(lk.name, q, nil, lk.onReply)
-	lk.ex.set = lk.socks
-	r.submit(lk.ex)
+	x := &lk.exch
+	*x = exchange{r: r, q: q, name: lk.name, lk: lk, set: lk.socks, slot: -1, seq: x.seq + 1}
+	lk.ex = x
+	r.submit(x)
 }
 
 // onReply takes the outcome of the exchange for lk.cur.
@@ -236,7 +272,8 @@ func (lk *lookup) consider(rc dnsmessage.RCode, rrs []dnsmessage.Resource, srv n
 	recs, owner, next, loop := follow(rrs, lk.cur, lk.accept, lk.class, &lk.hops)
 	switch {
 	case len(recs) > 0:
-		lk.finish(&Answer{Name: lk.cand, Canonical: owner, Records: recs, Server: srv, Source: src}, nil)
+		lk.ans = Answer{Name: lk.cand, Canonical: owner, Records: recs, Server: srv, Source: src}
+		lk.finish(&lk.ans, nil)
 	case loop:
 		lk.note(ErrCNAMELoop, srv)
 		lk.nextCandidate()
@@ -275,8 +312,8 @@ func (lk *lookup) finish(a *Answer, err error) {
 	lk.over = true
 	lk.dropSockets()
 	if err != nil {
-		lk.done(nil, &Error{Name: lk.name, Server: lk.errSrv, Err: err})
+		lk.owner.lookupDone(lk, nil, &Error{Name: lk.name, Server: lk.errSrv, Err: err})
 		return
 	}
-	lk.done(a, nil)
+	lk.owner.lookupDone(lk, a, nil)
 }

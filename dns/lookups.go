@@ -46,21 +46,21 @@ func (r *Resolver) LookupHost(name string, cb func(addrs []netip.Addr, err error
 // run in parallel and cb gets their addresses once both are done, or the
 // more telling error when neither found any.
 func (r *Resolver) LookupNetIP(network, name string, cb func(addrs []netip.Addr, err error)) *Query {
-	q := &Query{r: r}
 	want4, want6 := network != "ip6", network != "ip4"
 	if network != "ip" && network != "ip4" && network != "ip6" {
-		return r.deliver(q, func() { cb(nil, &Error{Name: name, Err: errBadNetwork}) })
+		return r.deliver(&Query{r: r}, func() { cb(nil, &Error{Name: name, Err: errBadNetwork}) })
 	}
 	if ip, ok := parseLiteral(name); ok {
 		if (ip.Unmap().Is4() && !want4) || (!ip.Unmap().Is4() && !want6) {
-			return r.deliver(q, func() { cb(nil, &Error{Name: name, Err: ErrNoData}) })
+			return r.deliver(&Query{r: r}, func() { cb(nil, &Error{Name: name, Err: ErrNoData}) })
 		}
-		return r.deliver(q, func() { cb([]netip.Addr{ip}, nil) })
+		return r.deliver(&Query{r: r}, func() { cb([]netip.Addr{ip}, nil) })
 	}
 	if addrs := hostsAddrs(r.hosts.Lookup(name), want4, want6); len(addrs) > 0 {
-		return r.deliver(q, func() { cb(addrs, nil) })
+		return r.deliver(&Query{r: r}, func() { cb(addrs, nil) })
 	}
-	j := &addrJob{q: q, cb: cb}
+	j := &addrJob{cb: cb}
+	j.q.r = r
 	var set *udpSet
 	if want4 && want6 {
 		set = &j.socks // one socket per server for both questions
@@ -72,7 +72,7 @@ func (r *Resolver) LookupNetIP(network, name string, cb func(addrs []netip.Addr,
 	if want6 {
 		j.start(r, 1, name, dnsmessage.TypeAAAA, set)
 	}
-	return q
+	return &j.q
 }
 
 // parseLiteral parses name as an IP address, without the cost of a failed
@@ -105,36 +105,49 @@ func hostsAddrs(list []netip.Addr, want4, want6 bool) []netip.Addr {
 	return append(v4, v6...)
 }
 
-// addrJob joins the A and AAAA lookups of LookupNetIP.
+// addrJob joins the A and AAAA lookups of LookupNetIP. The query handle,
+// both lookups and their sockets are one allocation; the addresses
+// handed to the callback are a second.
 type addrJob struct {
-	q       *Query
+	q       Query
 	cb      func([]netip.Addr, error)
 	pending int
-	addrs   [2][]netip.Addr
+	lks     [2]lookup // A, AAAA
+	ans     [2]*Answer
 	errs    [2]error
 	socks   udpSet // the UDP sockets both lookups share
 }
 
 func (j *addrJob) start(r *Resolver, i int, name string, qtype dnsmessage.Type, set *udpSet) {
 	j.pending++
-	lk := r.newLookup(name, qtype, nil, func(a *Answer, err error) {
-		j.addrs[i], j.errs[i] = answerAddrs(a), err
-		j.pending--
-		j.finish()
-	})
+	lk := &j.lks[i]
+	if i == 1 && j.lks[0].r != nil {
+		lk.initSibling(&j.lks[0], qtype)
+	} else {
+		lk.init(r, name, qtype, nil, j)
+	}
 	if set != nil {
 		lk.useSockets(set)
 	}
 	j.q.jobs[i] = lk
-	r.l.Defer(lk.start)
+	r.deferStart(lk)
+}
+
+func (j *addrJob) lookupDone(lk *lookup, a *Answer, err error) {
+	i := 0
+	if lk == &j.lks[1] {
+		i = 1
+	}
+	j.ans[i], j.errs[i] = a, err
+	j.pending--
+	j.finish()
 }
 
 func (j *addrJob) finish() {
 	if j.pending > 0 || !j.q.complete() {
 		return
 	}
-	all := append(j.addrs[0], j.addrs[1]...)
-	if len(all) > 0 {
+	if all := answerAddrs(j.ans[0], j.ans[1]); len(all) > 0 {
 		j.cb(all, nil)
 		return
 	}
@@ -145,18 +158,34 @@ func (j *addrJob) finish() {
 	j.cb(nil, err)
 }
 
-func answerAddrs(a *Answer) []netip.Addr {
-	if a == nil {
+// answerAddrs returns the addresses of the answers, in one slice of the
+// exact size.
+func answerAddrs(answers ...*Answer) []netip.Addr {
+	n := 0
+	for _, a := range answers {
+		if a != nil {
+			n += len(a.Records)
+		}
+	}
+	if n == 0 {
 		return nil
 	}
-	var addrs []netip.Addr
-	for _, rr := range a.Records {
-		switch b := rr.Body.(type) {
-		case *dnsmessage.AResource:
-			addrs = append(addrs, netip.AddrFrom4(b.A))
-		case *dnsmessage.AAAAResource:
-			addrs = append(addrs, netip.AddrFrom16(b.AAAA))
+	addrs := make([]netip.Addr, 0, n)
+	for _, a := range answers {
+		if a == nil {
+			continue
 		}
+		for _, rr := range a.Records {
+			switch b := rr.Body.(type) {
+			case *dnsmessage.AResource:
+				addrs = append(addrs, netip.AddrFrom4(b.A))
+			case *dnsmessage.AAAAResource:
+				addrs = append(addrs, netip.AddrFrom16(b.AAAA))
+			}
+		}
+	}
+	if len(addrs) == 0 {
+		return nil
 	}
 	return addrs
 }

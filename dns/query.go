@@ -4,7 +4,6 @@ import (
 	"net/netip"
 	"time"
 
-	"github.com/anyevent-go/anyevent/loop"
 	"golang.org/x/net/dns/dnsmessage"
 )
 
@@ -81,13 +80,15 @@ type exchange struct {
 	set    *udpSet  // the UDP sockets: the lookup's, or the exchange's own
 	onSet  bool     // attached to set (between begin and cleanup)
 	tcp    *tcpConn
-	timer  *loop.Timer
-	slot   int // index in r.active, -1 without a slot
+	timer  *queryTimer // between begin and cleanup
+	slot   int         // index in r.active, -1 without a slot
+	seq    uint32      // counts the questions a lookup's exch has carried
 
-	err    error          // the failure to report if the schedule runs out
-	errSrv netip.AddrPort // the server err came from
-	last   *Reply         // the last failure reply (SERVFAIL …), for Exchange
-	done   func(*Reply, error)
+	err    error               // the failure to report if the schedule runs out
+	errSrv netip.AddrPort      // the server err came from
+	last   *Reply              // the last failure reply (SERVFAIL …), for Exchange
+	lk     *lookup             // the lookup x belongs to, which it reports to; or
+	done   func(*Reply, error) // what it reports to ([Resolver.Exchange])
 }
 
 // newExchange prepares an exchange; r.submit starts it.
@@ -113,7 +114,7 @@ func (x *exchange) begin() {
 	}
 	x.set.attach(x) // draws x.id
 	x.onSet = true
-	x.timer = r.l.NewTimer(x.onTimeout)
+	x.timer = r.takeTimer(x)
 	x.edns = x.raw == nil && r.udpSize > 512
 	if err := x.pack(); err != nil {
 		x.finish(nil, &Error{Name: x.name, Err: err})
@@ -273,10 +274,15 @@ func (x *exchange) onServerFailure(srv int, rep *Reply) {
 }
 
 // finish ends the exchange: it releases every resource and the slot, then
-// calls back.
+// calls back. Nothing touches x after the callback, which may reuse it
+// (lookup.ask), so finish is the last thing its callers do with x.
 func (x *exchange) finish(rep *Reply, err error) {
 	x.enter(queryDone)
 	x.cleanup()
+	if x.lk != nil {
+		x.lk.onReply(rep, err)
+		return
+	}
 	x.done(rep, err)
 }
 
@@ -301,7 +307,8 @@ func (x *exchange) abandon() {
 
 func (x *exchange) cleanup() {
 	if x.timer != nil {
-		x.timer.Stop()
+		x.r.putTimer(x.timer)
+		x.timer = nil
 	}
 	x.closeTCP()
 	if x.onSet {

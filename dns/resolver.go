@@ -41,6 +41,14 @@ type Resolver struct {
 	sweep     *loop.Timer   // closes idle sockets; nil until the first is idle
 	rbuf      []byte        // receive buffer shared by every UDP read (one goroutine)
 	scratch   []byte        // where queries are built before being copied out
+
+	// Lookups made since the last runStarts; one Defer of runStarts (a
+	// func value made once) starts them all, instead of a method value
+	// allocated per lookup.
+	toStart   []*lookup
+	starts    []*lookup // the batch runStarts is starting (reused backing array)
+	runStarts func()
+	timers    []*queryTimer // free list of attempt timers
 }
 
 // NewResolver returns a resolver on l configured by cfg, or by
@@ -72,6 +80,7 @@ func NewResolver(l *loop.Loop, cfg *Config) (*Resolver, error) {
 		rbuf:     make([]byte, MaxPacket),
 		scratch:  make([]byte, 0, 512),
 	}
+	r.runStarts = r.startLookups
 	for _, s := range r.servers {
 		sa, family, err := sys.Sockaddr(s)
 		r.addrs = append(r.addrs, serverAddr{sa, family, err})
@@ -205,4 +214,61 @@ func (r *Resolver) cachePut(name string, qtype dnsmessage.Type, class dnsmessage
 	if r.cache != nil {
 		r.cache.put(cacheKey{name, qtype, class}, rep.Msg, rep.Server, r.l.Now())
 	}
+}
+
+// deferStart starts lk on the loop after the current callback, in the
+// order of the calls.
+func (r *Resolver) deferStart(lk *lookup) {
+	if len(r.toStart) == 0 {
+		r.l.Defer(r.runStarts)
+	}
+	r.toStart = append(r.toStart, lk)
+}
+
+// startLookups starts the lookups deferStart collected. Lookups made
+// while it runs (by callbacks of lookups that finish at once) wait for
+// the next Defer pass, so no callback runs before its call returns.
+func (r *Resolver) startLookups() {
+	r.starts, r.toStart = r.toStart, r.starts[:0]
+	for i, lk := range r.starts {
+		r.starts[i] = nil
+		lk.start()
+	}
+	r.starts = r.starts[:0]
+}
+
+// queryTimer is the attempt timer of an exchange. Timers are kept on a
+// free list (at most one per slot is in use), each with its callback
+// bound once, so an exchange allocates neither.
+type queryTimer struct {
+	*loop.Timer
+	x *exchange // the exchange using it; nil while free
+}
+
+func (t *queryTimer) fire() {
+	if t.x != nil {
+		t.x.onTimeout()
+	}
+}
+
+// takeTimer returns a stopped timer for x.
+func (r *Resolver) takeTimer(x *exchange) *queryTimer {
+	var t *queryTimer
+	if n := len(r.timers); n > 0 {
+		t = r.timers[n-1]
+		r.timers[n-1] = nil
+		r.timers = r.timers[:n-1]
+	} else {
+		t = &queryTimer{}
+		t.Timer = r.l.NewTimer(t.fire)
+	}
+	t.x = x
+	return t
+}
+
+// putTimer stops t and puts it on the free list.
+func (r *Resolver) putTimer(t *queryTimer) {
+	t.Stop()
+	t.x = nil
+	r.timers = append(r.timers, t)
 }

@@ -304,3 +304,48 @@ func TestDnsmasqCacheTTL(t *testing.T) {
 		t.Error("negative entry outlived the SOA minimum")
 	}
 }
+
+// TestLookupNetIPAllocs is the allocation budget of an address lookup
+// answered by the network, cache off, once sockets and timers are pooled
+// (STYLE B9.10): the job (query handle, lookups, exchanges, sockets), the
+// name made canonical (a trailing dot), per question the reply (message,
+// question and first answer records in one allocation) and the body of
+// its record, and the address slice handed to the callback.
+func TestLookupNetIPAllocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("needs dnsmasq")
+	}
+	srv := startBenchServer(t)
+	for _, tt := range []struct {
+		network string
+		want    int
+		max     float64
+	}{{"ip4", 1, 5}, {"ip", 2, 7}} {
+		l := newLoop(t)
+		r := newResolver(t, l, fastConfig(ms(2000), srv))
+		var (
+			got  []netip.Addr
+			err  error
+			done bool
+		)
+		cb := func(a []netip.Addr, e error) { got, err, done = a, e, true }
+		lookup := func() {
+			done = false
+			r.LookupNetIP(tt.network, "allocs.bench.test", cb)
+			for !done {
+				if e := l.RunOnce(true); e != nil {
+					t.Fatal(e)
+				}
+			}
+			if err != nil || len(got) != tt.want {
+				t.Fatalf("LookupNetIP(%s) = %v, %v", tt.network, got, err)
+			}
+		}
+		for range 3 {
+			lookup() // fill the pools of sockets and timers
+		}
+		if n := testing.AllocsPerRun(200, lookup); n > tt.max {
+			t.Errorf("LookupNetIP(%q): %.1f allocations, want at most %v", tt.network, n, tt.max)
+		}
+	}
+}

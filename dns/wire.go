@@ -103,6 +103,7 @@ type replyAlloc struct {
 	rep Reply
 	msg dnsmessage.Message
 	q   [1]dnsmessage.Question
+	ans [2]dnsmessage.Resource // backs msg.Answers while they fit
 	opt [1]dnsmessage.Resource // backs msg.Additionals in a light parse
 }
 
@@ -111,7 +112,8 @@ type replyAlloc struct {
 var emptyOPT = &dnsmessage.OPTResource{}
 
 // parseReply is checkReply returning the message inside a Reply whose
-// other fields the caller fills in: one allocation for the three.
+// other fields the caller fills in: one allocation for the three, and for
+// the first two answer records.
 func parseReply(buf []byte, id uint16, q *dnsmessage.Question, tcp, full bool) (verdict, *Reply) {
 	var p dnsmessage.Parser
 	h, err := p.Start(buf)
@@ -127,7 +129,7 @@ func parseReply(buf []byte, id uint16, q *dnsmessage.Question, tcp, full bool) (
 	}
 	a := &replyAlloc{}
 	a.q[0] = got
-	a.msg = dnsmessage.Message{Header: h, Questions: a.q[:], Additionals: a.opt[:0]}
+	a.msg = dnsmessage.Message{Header: h, Questions: a.q[:], Answers: a.ans[:0], Additionals: a.opt[:0]}
 	a.rep.Msg = &a.msg
 	if h.Truncated && !tcp {
 		return replyTruncated, &a.rep
@@ -143,10 +145,17 @@ func parseReply(buf []byte, id uint16, q *dnsmessage.Question, tcp, full bool) (
 }
 
 func parseSections(p *dnsmessage.Parser, msg *dnsmessage.Message, full bool) bool {
-	var err error
-	if msg.Answers, err = p.AllAnswers(); err != nil {
-		return false
+	for {
+		rr, err := p.Answer()
+		if err == dnsmessage.ErrSectionDone {
+			break
+		}
+		if err != nil {
+			return false
+		}
+		msg.Answers = append(msg.Answers, rr)
 	}
+	var err error
 	if msg.Authorities, err = p.AllAuthorities(); err != nil {
 		return false
 	}
