@@ -5,6 +5,7 @@ import (
 	"io"
 	"syscall"
 
+	"github.com/anyevent-go/anyevent/internal/sys"
 	"golang.org/x/sys/unix"
 )
 
@@ -161,7 +162,7 @@ func (h *Handle) readCipher() (n int, more bool) {
 	} else {
 		buf = h.sh.scratchFor(k)[:k]
 	}
-	n, err := unix.Read(h.fd, buf)
+	n, err := sys.Read(h.fd, buf)
 	switch {
 	case err == unix.EINTR:
 		return 0, true

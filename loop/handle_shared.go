@@ -1,5 +1,7 @@
 package loop
 
+import "github.com/anyevent-go/anyevent/internal/sys"
+
 // handleShared is what the handles of one loop share: the scratch buffer
 // they read into and the free list of write chunks. It is used only on the
 // loop's goroutine.
@@ -13,8 +15,9 @@ type handleShared struct {
 	// small writes that could not go out at once (STYLE B7.7, a free list
 	// owned by the loop).
 	chunks [][]byte
-	// iov is the reused argument of writev.
-	iov [][]byte
+	// iov and iovecs are the reused arguments of writev.
+	iov    [][]byte
+	iovecs sys.Iovecs
 }
 
 const (
@@ -28,7 +31,7 @@ const (
 	// maxFreeChunks bounds the loop's free list: 256 KiB.
 	maxFreeChunks = 64
 	// maxWritev is IOV_MAX on Linux and the BSDs: writev takes no more.
-	maxWritev = 1024
+	maxWritev = sys.MaxWritev
 )
 
 // scratchFor returns the scratch buffer with room for at least n bytes.

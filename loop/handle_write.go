@@ -3,6 +3,7 @@ package loop
 import (
 	"syscall"
 
+	"github.com/anyevent-go/anyevent/internal/sys"
 	"golang.org/x/sys/unix"
 )
 
@@ -159,13 +160,13 @@ func (h *Handle) writeQueued() (n int, short bool, err error) {
 		if len(h.wq.chunks) == 1 {
 			p := h.wq.front()
 			want = len(p)
-			n, err = unix.Write(h.fd, p)
+			n, err = sys.Write(h.fd, p)
 		} else {
 			iov := h.wq.gather(h.sh.iov[:0])
 			for _, p := range iov {
 				want += len(p)
 			}
-			n, err = writevFd(h.fd, iov)
+			n, err = h.sh.iovecs.Writev(h.fd, iov)
 			clear(iov)
 			h.sh.iov = iov[:0]
 		}

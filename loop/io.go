@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"github.com/anyevent-go/anyevent/internal/sys"
 	"golang.org/x/sys/unix"
 )
 
@@ -38,7 +39,8 @@ type fdReg struct {
 }
 
 // IO starts watching fd for the conditions in interest and calls cb with the
-// conditions that are ready. fd should be non-blocking. The callback runs on
+// conditions that are ready. fd should be non-blocking, and must be for
+// [IO.Read] and [IO.Write]. The callback runs on
 // the loop, never before IO returns.
 func (l *Loop) IO(fd int, interest Events, cb func(ready Events)) (*IO, error) {
 	if l.closed {
@@ -102,10 +104,12 @@ func (w *IO) ClearReady(ev Events) { w.reg.ready &^= ev }
 // Ready returns the conditions the fd is known to be ready for.
 func (w *IO) Ready() Events { return w.reg.ready }
 
-// Read reads from the fd; EAGAIN clears read readiness. EINTR is retried.
+// Read reads from the fd, which must be non-blocking: the call bypasses the
+// scheduler's system-call hooks (internal/sys/rawio.go). EAGAIN clears read
+// readiness. EINTR is retried.
 func (w *IO) Read(p []byte) (int, error) {
 	for {
-		n, err := unix.Read(w.reg.fd, p)
+		n, err := sys.Read(w.reg.fd, p)
 		switch err {
 		case nil:
 			return n, nil
@@ -118,11 +122,12 @@ func (w *IO) Read(p []byte) (int, error) {
 	}
 }
 
-// Write writes to the fd; EAGAIN clears write readiness, and so does a short
-// write. EINTR is retried.
+// Write writes to the fd, which must be non-blocking, like [IO.Read].
+// EAGAIN clears write readiness, and so does a short write. EINTR is
+// retried.
 func (w *IO) Write(p []byte) (int, error) {
 	for {
-		n, err := unix.Write(w.reg.fd, p)
+		n, err := sys.Write(w.reg.fd, p)
 		switch err {
 		case nil:
 			if n < len(p) {

@@ -3,6 +3,7 @@
 package loop
 
 import (
+	"github.com/anyevent-go/anyevent/internal/sys"
 	"golang.org/x/sys/unix"
 )
 
@@ -52,7 +53,16 @@ func (p *epoller) del(fd int) error {
 }
 
 func (p *epoller) wait(evs []pollEvent, timeoutNs int64) ([]pollEvent, bool, error) {
-	n, err := unix.EpollWait(p.epfd, p.raw[:], msTimeout(timeoutNs))
+	// A poll that cannot sleep is made raw (internal/sys/rawio.go); one that
+	// may sleep goes through the scheduler's hooks, so that the thread's P
+	// runs other goroutines meanwhile.
+	var n int
+	var err error
+	if timeoutNs == 0 {
+		n, err = sys.EpollPoll(p.epfd, p.raw[:])
+	} else {
+		n, err = unix.EpollWait(p.epfd, p.raw[:], msTimeout(timeoutNs))
+	}
 	if err != nil {
 		if err == unix.EINTR {
 			return evs, false, nil
@@ -81,14 +91,14 @@ func (p *epoller) wait(evs []pollEvent, timeoutNs int64) ([]pollEvent, bool, err
 	}
 	if woken {
 		var buf [8]byte
-		unix.Read(p.wakefd, buf[:])
+		sys.Read(p.wakefd, buf[:])
 	}
 	return evs, woken, nil
 }
 
 func (p *epoller) wakeUp() error {
 	one := [8]byte{1}
-	_, err := unix.Write(p.wakefd, one[:])
+	_, err := sys.Write(p.wakefd, one[:])
 	if err != nil && err != unix.EAGAIN {
 		return newOpError("write eventfd", err)
 	}

@@ -22,10 +22,10 @@ const DisconnectRebinds = true
 // the next connect binds a fresh ephemeral port chosen at random like the
 // first. Datagrams already queued stay queued. EINTR is retried.
 //
-// This is the one use of unsafe in the module: golang.org/x/sys/unix
-// cannot express an AF_UNSPEC address, so the system call is made by hand
-// with a pointer to a 16-byte sockaddr (kept alive by the call, as
-// unsafe.Pointer rule 4 requires).
+// golang.org/x/sys/unix cannot express an AF_UNSPEC address, so the
+// system call is made by hand with a pointer to a 16-byte sockaddr (kept
+// alive by the call, as unsafe.Pointer rule 4 requires). The raw I/O of
+// rawio_raw.go is the module's other use of unsafe.
 func Disconnect(fd int) error {
 	sa := unix.RawSockaddr{Family: unix.AF_UNSPEC}
 	for {

@@ -3,8 +3,10 @@
 // socket and accept that return non-blocking, close-on-exec descriptors in
 // one system call where the kernel allows it, conversions between
 // [netip.AddrPort] and [unix.Sockaddr], SO_ERROR, disconnecting a datagram
-// socket (connect to AF_UNSPEC), and the socket options
-// AnyEvent exposes (TCP_NODELAY, SO_KEEPALIVE, SO_REUSEADDR, IPV6_V6ONLY).
+// socket (connect to AF_UNSPEC), the socket options AnyEvent exposes
+// (TCP_NODELAY, SO_KEEPALIVE, SO_REUSEADDR, IPV6_V6ONLY), and read, write,
+// writev and zero-timeout epoll_wait for non-blocking descriptors made
+// without the scheduler's system-call hooks (rawio.go).
 //
 // The helpers return the raw [syscall.Errno] of the failing call; callers
 // wrap it with the operation's name. Nothing here blocks, allocates
