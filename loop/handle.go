@@ -32,7 +32,8 @@ import (
 //     An empty queue holds no buffer.
 //  5. Inactivity timeouts only stamp the time of the last read and write;
 //     one timer fires at the earliest deadline and re-checks (libev "be
-//     smart about timeouts").
+//     smart about timeouts"). Changing a timeout moves the timer only when
+//     the deadline gets earlier.
 //
 // States: open (reading only while something wants data: the read queue,
 // OnRead, or a filter), EOF seen (no more reads; every drain reports it),

@@ -2,6 +2,7 @@ package loop
 
 import (
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -77,3 +78,20 @@ func userCPU(tb testing.TB) int64 {
 }
 
 func setNonblockFd(fd int) error { return unix.SetNonblock(fd, true) }
+
+// BenchmarkHandleSetTimeout is a keep-alive client's timeout traffic: the
+// request timeout set when a connection leaves the pool, the persistent
+// timeout when it goes back, among 10k other armed timers.
+func BenchmarkHandleSetTimeout(b *testing.B) {
+	l := hsLoop(b)
+	a, _ := hsPair(b)
+	for i := range 10000 {
+		l.Timer(time.Duration(i)*time.Millisecond, 0, func() {})
+	}
+	h := hsHandle(b, l, a, &HandleOptions{Timeout: 3 * time.Second})
+	b.ReportAllocs()
+	for b.Loop() {
+		h.SetTimeout(300 * time.Second)
+		h.SetTimeout(3 * time.Second)
+	}
+}

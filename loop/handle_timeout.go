@@ -53,9 +53,10 @@ func (h *Handle) timeouts() *handleTimeouts {
 }
 
 // SetTimeout changes the inactivity timeout reset by reads and writes; 0
-// (or a negative value) disables it. A timeout that has already expired
-// fires on the loop after SetTimeout returns (AnyEvent fires it during the
-// call).
+// (or a negative value) disables it. The new value counts from the last
+// activity, as if it had always been in force. A timeout that has already
+// expired fires on the loop after SetTimeout returns (AnyEvent fires it
+// during the call).
 func (h *Handle) SetTimeout(d time.Duration) { h.setTimeout(anyActivity, d) }
 
 // SetRTimeout changes the inactivity timeout reset by reads; see
@@ -106,8 +107,13 @@ func (h *Handle) resetActivity(k timeoutKind) {
 	}
 }
 
-// rearm points the timer at the earliest deadline, or stops it when every
-// timeout is disabled.
+// rearm makes the timer fire no later than the earliest deadline, or stops
+// it when every timeout is disabled. A timer already armed for that
+// deadline or an earlier one is left alone: when it fires, onTimer finds
+// nothing expired and re-arms for the rest (libev's lazy timeouts). So a
+// SetTimeout that lengthens or keeps a timeout, as a keep-alive client does
+// twice per request, costs no heap move; only a shorter one moves the
+// timer, so that it fires on time.
 func (h *Handle) rearm() {
 	tm := h.tmo
 	next := int64(math.MaxInt64)
@@ -118,6 +124,9 @@ func (h *Handle) rearm() {
 	}
 	if next == math.MaxInt64 {
 		tm.t.Stop()
+		return
+	}
+	if tm.t.Active() && tm.t.when <= next {
 		return
 	}
 	tm.t.Start(time.Duration(next-h.l.now), 0)

@@ -209,3 +209,116 @@ func TestHandleTimeoutRearmAndDisable(t *testing.T) {
 		t.Fatalf("fired %d times, want 3 then disabled", fired)
 	}
 }
+
+// A shorter timeout takes effect at once: it counts from the last activity
+// and fires on time, not at the old, later deadline.
+func TestHandleSetTimeoutShorter(t *testing.T) {
+	l, clk := hsFakeLoop(t)
+	a, _ := hsPair(t)
+	var at []time.Duration
+	start := clk.t
+	h := hsHandle(t, l, a, &HandleOptions{
+		Timeout:   100 * time.Millisecond,
+		OnTimeout: func(*Handle) { at = append(at, clk.t.Sub(start)) },
+	})
+	clk.step(l, 10*time.Millisecond)
+	h.SetTimeout(20 * time.Millisecond)
+	for range 50 {
+		clk.step(l, time.Millisecond)
+	}
+	want := []time.Duration{20 * time.Millisecond, 40 * time.Millisecond, 60 * time.Millisecond}
+	if !slices.Equal(at, want) {
+		t.Fatalf("fired at %v, want %v", at, want)
+	}
+}
+
+// A longer timeout leaves the armed timer where it is; the timer fires at
+// the old deadline, finds nothing expired, and re-arms for the rest.
+func TestHandleSetTimeoutLonger(t *testing.T) {
+	l, clk := hsFakeLoop(t)
+	a, _ := hsPair(t)
+	var at []time.Duration
+	start := clk.t
+	h := hsHandle(t, l, a, &HandleOptions{
+		Timeout:   50 * time.Millisecond,
+		OnTimeout: func(*Handle) { at = append(at, clk.t.Sub(start)) },
+	})
+	clk.step(l, 10*time.Millisecond)
+	before := l.timers[0]
+	h.SetTimeout(200 * time.Millisecond)
+	if l.timers[0] != before {
+		t.Fatal("lengthening the timeout moved the timer")
+	}
+	for range 45 {
+		clk.step(l, 10*time.Millisecond)
+	}
+	want := []time.Duration{200 * time.Millisecond, 400 * time.Millisecond}
+	if !slices.Equal(at, want) {
+		t.Fatalf("fired at %v, want %v", at, want)
+	}
+}
+
+// Reads push the deadline back without moving the timer; once they stop,
+// the timeout fires one period after the last of them.
+func TestHandleTimeoutResetByIO(t *testing.T) {
+	l, clk := hsFakeLoop(t)
+	a, b := hsPair(t)
+	var at []time.Duration
+	start := clk.t
+	h := hsHandle(t, l, a, &HandleOptions{
+		Timeout:   50 * time.Millisecond,
+		OnTimeout: func(*Handle) { at = append(at, clk.t.Sub(start)) },
+		OnRead:    func(h *Handle) { h.Consume(len(h.RBuf())) },
+	})
+	armed := l.timers[0]
+	for range 10 {
+		clk.step(l, 20*time.Millisecond)
+		hsWrite(t, b, "x")
+		for h.last[readActivity] != l.now {
+			l.RunOnce(false)
+		}
+		if l.timers[0].when != armed.when && len(at) == 0 && l.now < armed.when {
+			t.Fatal("a read moved the timer")
+		}
+	}
+	if len(at) != 0 {
+		t.Fatalf("fired at %v while data arrived every 20 ms", at)
+	}
+	last := time.Duration(h.last[readActivity])
+	for range 60 {
+		clk.step(l, time.Millisecond)
+	}
+	if len(at) != 1 || at[0] != last+50*time.Millisecond {
+		t.Fatalf("fired at %v, want once at %v", at, last+50*time.Millisecond)
+	}
+}
+
+// However often the timeout is changed back and forth before it expires,
+// it fires once per expiry.
+func TestHandleTimeoutFiresOnce(t *testing.T) {
+	l, clk := hsFakeLoop(t)
+	a, _ := hsPair(t)
+	var at []time.Duration
+	start := clk.t
+	h := hsHandle(t, l, a, &HandleOptions{
+		Timeout:   50 * time.Millisecond,
+		OnTimeout: func(*Handle) { at = append(at, clk.t.Sub(start)) },
+	})
+	for range 49 {
+		clk.step(l, time.Millisecond)
+		h.SetTimeout(time.Second)
+		h.SetTimeout(50 * time.Millisecond)
+		h.SetTimeout(0)
+		h.SetTimeout(50 * time.Millisecond)
+	}
+	if len(l.timers) != 1 {
+		t.Fatalf("%d timers armed, want 1", len(l.timers))
+	}
+	for range 60 {
+		clk.step(l, time.Millisecond)
+	}
+	want := []time.Duration{50 * time.Millisecond, 100 * time.Millisecond}
+	if !slices.Equal(at, want) {
+		t.Fatalf("fired at %v, want %v", at, want)
+	}
+}
