@@ -20,22 +20,15 @@ const DisconnectRebinds = true
 // port (connect without bind), the port is released as well: until the
 // socket is connected again it has no port, so it receives nothing, and
 // the next connect binds a fresh ephemeral port chosen at random like the
-// first. Datagrams already queued stay queued. EINTR is retried.
+// first. Datagrams already queued stay queued. EINTR is retried. Like
+// [ConnectDgram] the call completes at once, so it is made raw (see
+// rawio.go).
 //
 // golang.org/x/sys/unix cannot express an AF_UNSPEC address, so the
 // system call is made by hand with a pointer to a 16-byte sockaddr (kept
 // alive by the call, as unsafe.Pointer rule 4 requires). The raw I/O of
-// rawio_raw.go is the module's other use of unsafe.
+// rawio_raw.go and ConnectDgram are the module's other uses of unsafe.
 func Disconnect(fd int) error {
 	sa := unix.RawSockaddr{Family: unix.AF_UNSPEC}
-	for {
-		_, _, e := unix.Syscall(unix.SYS_CONNECT, uintptr(fd), uintptr(unsafe.Pointer(&sa)), unsafe.Sizeof(sa))
-		switch e {
-		case 0:
-			return nil
-		case unix.EINTR:
-			continue
-		}
-		return e
-	}
+	return rawConnect(fd, unsafe.Pointer(&sa), unsafe.Sizeof(sa))
 }
