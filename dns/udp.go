@@ -145,25 +145,26 @@ func (x *exchange) sendUDP(srv int) error {
 		k.set = x.set
 		x.set.socks[srv] = k
 	}
-	for {
-		_, err := unix.Write(k.fd, x.pkt[2:])
-		if err == unix.EINTR {
-			continue
-		}
-		if err == nil {
-			k.unanswered++
-			return nil
-		}
+	if _, err := k.w.Write(x.pkt[2:]); err != nil {
 		k.failed = true
 		if len(x.set.users) > 1 {
 			// The error may be the ICMP answer to another exchange's
 			// datagram, which send(2) reported and cleared instead of
 			// its read: tell the others too, after x has moved on.
 			set := x.set
-			x.r.l.Defer(func() { set.onSocketError(srv, err, x) })
+			seq := x.seq
+			x.r.l.Defer(func() {
+				except := x
+				if x.seq != seq {
+					except = nil // x has moved on to another question
+				}
+				set.onSocketError(srv, err, except)
+			})
 		}
 		return err
 	}
+	k.unanswered++
+	return nil
 }
 
 // takeSocket returns a socket connected to server srv: an idle one of the
@@ -182,7 +183,7 @@ func (r *Resolver) takeSocket(srv int) (*udpSock, error) {
 		k := (*pool)[n-1]
 		(*pool)[n-1] = nil
 		*pool = (*pool)[:n-1]
-		if err := unix.Connect(k.fd, a.sa); err == nil {
+		if err := sys.ConnectDgram(k.fd, a.sa); err == nil {
 			k.srv = srv
 			return k, nil
 		}
@@ -192,7 +193,7 @@ func (r *Resolver) takeSocket(srv int) (*udpSock, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := unix.Connect(fd, a.sa); err != nil {
+	if err := sys.ConnectDgram(fd, a.sa); err != nil {
 		unix.Close(fd)
 		return nil, err
 	}
