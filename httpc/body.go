@@ -41,7 +41,7 @@ func (c *conn) readHead(h *loop.Handle) {
 		return
 	}
 	h.Consume(n)
-	if hasField(rh, "location") {
+	if rh.has(fieldLocation) {
 		if err := c.call.normalizeHopLocation(); err != nil {
 			c.failConn(err)
 			return
@@ -112,8 +112,11 @@ func (call *Call) framingMethod() string {
 // checking their ","-joined value.
 func keepAliveVote(rh *respHead, version string) bool {
 	below := versionBelow11(version)
+	if !rh.has(fieldConnection) {
+		return !below
+	}
 	for _, f := range rh.fields {
-		if !nameIs(f.name, "connection") {
+		if f.kind != fieldConnection {
 			continue
 		}
 		if below && (hasWordFold(f.value, "keep-alive") || hasWordFold(f.value, "keepalive")) {

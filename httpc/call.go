@@ -250,7 +250,17 @@ func init() {
 	}
 }
 
-func idempotent(method string) bool { return idempotentMethods[method] }
+// idempotent reports whether method is in idempotentMethods. The methods
+// almost every request uses are answered without hashing.
+func idempotent(method string) bool {
+	switch method {
+	case "GET", "HEAD", "PUT", "DELETE", "OPTIONS":
+		return true
+	case "POST", "PATCH":
+		return false
+	}
+	return idempotentMethods[method]
+}
 
 // validate rejects what would split the request or inject headers
 // (Appendix B W5, see validateRequest); the error's Reason says which.

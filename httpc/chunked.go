@@ -250,7 +250,7 @@ func (d *chunkedDecoder) scanTrailer(buf []byte) (int, error) {
 	if n == 0 {
 		return 0, nil
 	}
-	d.trailer.fields, d.trailer.hasCR = d.trailer.fields[:0], false
+	d.trailer.fields, d.trailer.hasCR, d.trailer.kinds = d.trailer.fields[:0], false, 0
 	switch d.trailer.parseFields(buf[:end]) {
 	case nil:
 	case errHeaderCount:

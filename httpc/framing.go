@@ -71,7 +71,7 @@ var (
 // length is set for bodyKindFixed only.
 func framing(method string, status int, h *respHead) (kind bodyKind, length int64, err error) {
 	te, hasTE := transferCoding(h)
-	if noBody(method, status) || (status == 205 && !hasTE && !hasField(h, "content-length")) {
+	if noBody(method, status) || (status == 205 && !hasTE && !h.has(fieldContentLength)) {
 		return bodyKindNone, 0, nil
 	}
 	switch {
@@ -115,10 +115,10 @@ func framingCompat(method string, status int, h *respHead) (kind bodyKind, lengt
 	}
 	chunked, hasCL := false, false
 	for _, f := range h.fields {
-		switch {
-		case nameIs(f.name, "transfer-encoding"):
+		switch f.kind {
+		case fieldTransferEncoding:
 			chunked = chunked || hasWordFold(f.value, "chunked")
-		case nameIs(f.name, "content-length"):
+		case fieldContentLength:
 			hasCL = true
 		}
 	}
@@ -148,7 +148,7 @@ func ambiguousFraming(h *respHead) bool {
 	if _, hasTE := transferCoding(h); !hasTE {
 		return false
 	}
-	return hasField(h, "content-length") || perlNum(cleanBytes(h.version, h.hasCR)) < 1.1
+	return h.has(fieldContentLength) || perlNum(cleanBytes(h.version, h.hasCR)) < 1.1
 }
 
 // noBody reports the statuses and methods whose responses never have a
@@ -165,8 +165,11 @@ func noBody(method string, status int) bool {
 func transferCoding(h *respHead) ([]byte, bool) {
 	var last []byte
 	found := false
+	if !h.has(fieldTransferEncoding) {
+		return nil, false
+	}
 	for _, f := range h.fields {
-		if !nameIs(f.name, "transfer-encoding") {
+		if f.kind != fieldTransferEncoding {
 			continue
 		}
 		v := cleanBytes(f.value, h.hasCR)
@@ -191,9 +194,12 @@ func transferCoding(h *respHead) ([]byte, bool) {
 // identical values ("42, 42"); every element must be 1*DIGIT, fit in an
 // int64 and equal the others.
 func contentLength(h *respHead) (n int64, ok bool, err error) {
+	if !h.has(fieldContentLength) {
+		return 0, false, nil
+	}
 	n = -1
 	for _, f := range h.fields {
-		if !nameIs(f.name, "content-length") {
+		if f.kind != fieldContentLength {
 			continue
 		}
 		v := cleanBytes(f.value, h.hasCR)
@@ -233,16 +239,6 @@ func parseDecimal(b []byte) (int64, bool) {
 		n = n*10 + int64(c-'0')
 	}
 	return n, true
-}
-
-// hasField reports whether h has a field called name (lower-case ASCII).
-func hasField(h *respHead, name string) bool {
-	for _, f := range h.fields {
-		if nameIs(f.name, name) {
-			return true
-		}
-	}
-	return false
 }
 
 // joinedValue returns the values of the fields called name joined with

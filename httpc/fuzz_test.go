@@ -78,7 +78,20 @@ func checkHeadInvariants(t *testing.T, h *respHead, n, size int) {
 		if !h.hasCR && (bytes.IndexByte(fl.name, '\r') >= 0 || bytes.IndexByte(fl.value, '\r') >= 0) {
 			t.Fatal("CR in a view but hasCR unset")
 		}
+		if want := slowKind(fl.name); fl.kind != want || !h.has(want) {
+			t.Fatalf("name %q: kind %d, want %d (kinds %b)", fl.name, fl.kind, want, h.kinds)
+		}
 	}
+}
+
+// slowKind classifies a field name by comparing it with every kind's name.
+func slowKind(name []byte) fieldKind {
+	for k := fieldConnection; k <= fieldLocation; k++ {
+		if nameIs(name, k.name()) {
+			return k
+		}
+	}
+	return fieldOther
 }
 
 // headSummary renders a parse result for comparisons.

@@ -70,6 +70,68 @@ type field struct {
 	// whitespace kept and obsolete line folding kept verbatim ("a\r\n  b";
 	// spec §8.4, Appendix B W20). It excludes the line's terminator.
 	value []byte
+	// kind is what the name is to the client: one of the fields it acts
+	// on, or fieldOther.
+	kind fieldKind
+}
+
+// fieldKind names the fields whose values decide keep-alive, body framing
+// and redirects. parseFields classifies every name once, so that those
+// decisions look at the fields they need instead of comparing every name
+// again.
+type fieldKind uint8
+
+const (
+	fieldOther fieldKind = iota
+	fieldConnection
+	fieldContentLength
+	fieldTransferEncoding
+	fieldLocation
+)
+
+// classifyName returns the kind of a field name, ignoring ASCII case and
+// CR bytes (which AnyEvent deletes); cr says whether name holds a CR.
+func classifyName(name []byte, cr bool) fieldKind {
+	if cr {
+		for _, k := range [...]fieldKind{fieldConnection, fieldContentLength, fieldTransferEncoding, fieldLocation} {
+			if nameIs(name, k.name()) {
+				return k
+			}
+		}
+		return fieldOther
+	}
+	var k fieldKind
+	switch len(name) {
+	case len("location"):
+		k = fieldLocation
+	case len("connection"):
+		k = fieldConnection
+	case len("content-length"):
+		k = fieldContentLength
+	case len("transfer-encoding"):
+		k = fieldTransferEncoding
+	default:
+		return fieldOther
+	}
+	if !equalFoldASCII(name, k.name()) {
+		return fieldOther
+	}
+	return k
+}
+
+// name returns the lower-case field name of k ("" for fieldOther).
+func (k fieldKind) name() string {
+	switch k {
+	case fieldConnection:
+		return "connection"
+	case fieldContentLength:
+		return "content-length"
+	case fieldTransferEncoding:
+		return "transfer-encoding"
+	case fieldLocation:
+		return "location"
+	}
+	return ""
 }
 
 // fieldBlock is the part of the parser state shared by heads and trailer
@@ -80,6 +142,7 @@ type field struct {
 type fieldBlock struct {
 	fields    []field // parsed field lines, in order
 	hasCR     bool    // some name or value holds a CR that must be stripped
+	kinds     uint8   // bit 1<<k is set when a field of kind k was parsed
 	scan      int     // bytes of the buffer already searched for the end
 	maxBytes  int     // size limit; 0 means DefaultMaxHeaderBytes
 	maxFields int     // field count limit; 0 means DefaultMaxHeaderFields
@@ -158,7 +221,7 @@ func parseHead(buf []byte, h *respHead) (n int, err error) {
 		return 0, h.fail(errHeadEmpty) // spec §8.1: a leading empty line
 	}
 	head := buf[:end]
-	h.fields, h.hasCR = h.fields[:0], false
+	h.fields, h.hasCR, h.kinds = h.fields[:0], false, 0
 	i, err := h.parseStatus(head)
 	if err != nil {
 		return 0, h.fail(err)
@@ -236,10 +299,10 @@ func (b *fieldBlock) parseFields(text []byte) error {
 		limit = DefaultMaxHeaderFields
 	}
 	for i := 0; i < len(text); {
-		start := i
+		start, cr := i, false
 		for ; i < len(text) && text[i] != ':'; i++ {
 			if c := text[i]; c == '\r' {
-				b.hasCR = true
+				cr = true
 			} else if c < 0x20 {
 				return errHeaderLine
 			}
@@ -248,6 +311,7 @@ func (b *fieldBlock) parseFields(text []byte) error {
 			return errHeaderLine
 		}
 		name := text[start:i]
+		b.hasCR = b.hasCR || cr
 		for i++; i < len(text) && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'); i++ {
 		}
 		value, next, ok := scanValue(text, i)
@@ -260,11 +324,16 @@ func (b *fieldBlock) parseFields(text []byte) error {
 		if bytes.IndexByte(value, '\r') >= 0 {
 			b.hasCR = true
 		}
-		b.fields = append(b.fields, field{name: name, value: value})
+		kind := classifyName(name, cr)
+		b.kinds |= 1 << kind
+		b.fields = append(b.fields, field{name: name, value: value, kind: kind})
 		i = next
 	}
 	return nil
 }
+
+// has reports whether a field of kind k was parsed.
+func (b *fieldBlock) has(k fieldKind) bool { return b.kinds&(1<<k) != 0 }
 
 // scanValue returns the field value starting at text[i], which runs to the
 // first LF that does not start an obsolete line fold (LF, then any CRs,

@@ -315,3 +315,31 @@ func TestParseErrorText(t *testing.T) {
 		t.Error("cleanBytes")
 	}
 }
+
+func TestClassifyName(t *testing.T) {
+	for _, tt := range []struct {
+		line string
+		want fieldKind
+	}{
+		{"Content-Length: 1", fieldContentLength},
+		{"CONTENT-LENGTH: 1", fieldContentLength},
+		{"Content\r-Length: 1", fieldContentLength},
+		{"Content-Lengths: 1", fieldOther},
+		{"Content-Lengt: 1", fieldOther},
+		{"connection: close", fieldConnection},
+		{"Transfer-Encoding: chunked", fieldTransferEncoding},
+		{"LOCATION: /x", fieldLocation},
+		{"Locatio\rn: /x", fieldLocation},
+		{"Locat1on: /x", fieldOther},
+		{" Location: /x", fieldOther},
+		{"Date: x", fieldOther},
+	} {
+		var h respHead
+		if _, err := parseHead([]byte("HTTP/1.1 200 OK\r\n"+tt.line+"\r\n\r\n"), &h); err != nil {
+			t.Fatalf("%q: %v", tt.line, err)
+		}
+		if k := h.fields[0].kind; k != tt.want || !h.has(tt.want) {
+			t.Errorf("%q: kind %d, want %d", tt.line, k, tt.want)
+		}
+	}
+}
