@@ -71,7 +71,14 @@ func (h *Handle) setTimeout(k timeoutKind, d time.Duration) {
 	if h.destroyed || (h.tmo == nil && d <= 0) {
 		return
 	}
-	h.timeouts().d[k] = max(d, 0)
+	tm := h.timeouts()
+	old := tm.d[k]
+	tm.d[k] = max(d, 0)
+	// A longer timeout cannot bring the earliest deadline forward, and the
+	// armed timer fires no later than that (rearm): nothing to do.
+	if old > 0 && d >= old && tm.t.Active() {
+		return
+	}
 	h.rearm()
 }
 
