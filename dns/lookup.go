@@ -107,10 +107,8 @@ type lookupOwner interface {
 }
 
 // lookup is one Resolve: it walks the candidates and the CNAME chain and
-// runs one exchange at a time, always in its own exch, which is reset for
-// each question (an exchange is done with by the time it reports, see
-// exchange.finish). A lookup is part of its job's allocation and is never
-// reused.
+// runs one exchange at a time, taken from the resolver's free list. A
+// lookup is part of its job's allocation and is never reused.
 type lookup struct {
 	r        *Resolver
 	name     string // as the caller gave it, for errors
@@ -124,11 +122,10 @@ type lookup struct {
 	cand     string             // the current candidate
 	cur      string             // the name being asked: cand or a CNAME target
 	hops     int                // CNAMEs followed for cand
-	ex       *exchange          // &exch while a question is in flight, else nil
-	exch     exchange
-	socks    *udpSet // the UDP sockets of all its exchanges; nil until needed
-	own      udpSet  // backs socks unless it is shared
-	err      error   // the failure to report if no candidate answers
+	ex       *exchange          // the question in flight, else nil
+	socks    *udpSet            // the UDP sockets of all its exchanges; nil until needed
+	own      udpSet             // backs socks unless it is shared
+	err      error              // the failure to report if no candidate answers
 	errSrv   netip.AddrPort
 	owner    lookupOwner
 	ans      Answer // the answer handed to owner
@@ -238,7 +235,7 @@ func (lk *lookup) ask() {
 		lk.own.init(r)
 		lk.useSockets(&lk.own)
 	}
-	x := &lk.exch
+	x := r.takeExchange()
 	*x = exchange{r: r, q: q, name: lk.name, lk: lk, set: lk.socks, slot: -1, seq: x.seq + 1}
 	lk.ex = x
 	r.submit(x)

@@ -107,7 +107,8 @@ func hostsAddrs(list []netip.Addr, want4, want6 bool) []netip.Addr {
 
 // addrJob joins the A and AAAA lookups of LookupNetIP. The query handle,
 // both lookups and their sockets are one allocation; the addresses
-// handed to the callback are a second.
+// handed to the callback are a second; exchanges and timers come from
+// the resolver's free lists.
 type addrJob struct {
 	q       Query
 	cb      func([]netip.Addr, error)

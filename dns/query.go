@@ -82,7 +82,7 @@ type exchange struct {
 	tcp    *tcpConn
 	timer  *queryTimer // between begin and cleanup
 	slot   int         // index in r.active, -1 without a slot
-	seq    uint32      // counts the questions a lookup's exch has carried
+	seq    uint32      // counts the uses of a pooled exchange
 
 	err    error               // the failure to report if the schedule runs out
 	errSrv netip.AddrPort      // the server err came from
@@ -274,13 +274,15 @@ func (x *exchange) onServerFailure(srv int, rep *Reply) {
 }
 
 // finish ends the exchange: it releases every resource and the slot, then
-// calls back. Nothing touches x after the callback, which may reuse it
-// (lookup.ask), so finish is the last thing its callers do with x.
+// calls back. An exchange of a lookup then goes back to the free list, to
+// be reused by another question, so finish is the last thing its callers
+// do with x.
 func (x *exchange) finish(rep *Reply, err error) {
 	x.enter(queryDone)
 	x.cleanup()
-	if x.lk != nil {
-		x.lk.onReply(rep, err)
+	if lk := x.lk; lk != nil {
+		lk.onReply(rep, err)
+		x.r.putExchange(x)
 		return
 	}
 	x.done(rep, err)
@@ -291,8 +293,12 @@ func (x *exchange) cancel() {
 	if x.state == queryDone {
 		return
 	}
+	queued := x.state == querySend && x.slot < 0 // still in r.waiting
 	x.enter(queryDone)
 	x.cleanup()
+	if x.lk != nil && !queued {
+		x.r.putExchange(x)
+	}
 }
 
 // abandon cancels x for Resolver.Close and closes the sockets it shares:

@@ -49,6 +49,7 @@ type Resolver struct {
 	starts    []*lookup // the batch runStarts is starting (reused backing array)
 	runStarts func()
 	timers    []*queryTimer // free list of attempt timers
+	exchanges []*exchange   // free list of the exchanges of lookups
 }
 
 // NewResolver returns a resolver on l configured by cfg, or by
@@ -271,4 +272,33 @@ func (r *Resolver) putTimer(t *queryTimer) {
 	t.Stop()
 	t.x = nil
 	r.timers = append(r.timers, t)
+}
+
+// takeExchange returns an exchange for a lookup's question, from the
+// free list if it has one; the caller resets it, keeping seq.
+//
+// An exchange of a lookup goes back to the list when it is done: after
+// finish has called back, or once cancelled, unless it was still queued
+// for a slot (r.waiting may hold it until startWaiting passes). By then
+// nothing refers to it: its timer is back on its own list, its TCP
+// connection closed, it has left its set and its slot, and its lookup
+// has dropped it. The one later reference is a deferred socket-error
+// report (sendUDP), which recognises a reused exchange by its seq.
+func (r *Resolver) takeExchange() *exchange {
+	if n := len(r.exchanges); n > 0 {
+		x := r.exchanges[n-1]
+		r.exchanges[n-1] = nil
+		r.exchanges = r.exchanges[:n-1]
+		return x
+	}
+	return &exchange{}
+}
+
+// putExchange puts a lookup's exchange that is done on the free list,
+// which keeps at most as many as may be in flight.
+func (r *Resolver) putExchange(x *exchange) {
+	if len(r.exchanges) < r.maxOut {
+		x.lk, x.set, x.last, x.err, x.raw = nil, nil, nil, nil, nil
+		r.exchanges = append(r.exchanges, x)
+	}
 }

@@ -307,7 +307,7 @@ func TestDnsmasqCacheTTL(t *testing.T) {
 
 // TestLookupNetIPAllocs is the allocation budget of an address lookup
 // answered by the network, cache off, once sockets and timers are pooled
-// (STYLE B9.10): the job (query handle, lookups, exchanges, sockets), the
+// (STYLE B9.10): the job (query handle, lookups, their sockets), the
 // name made canonical (a trailing dot), per question the reply (message,
 // question and first answer records in one allocation) and the body of
 // its record, and the address slice handed to the callback.
