@@ -59,19 +59,20 @@ func (r *Resolver) LookupNetIP(network, name string, cb func(addrs []netip.Addr,
 	if addrs := hostsAddrs(r.hosts.Lookup(name), want4, want6); len(addrs) > 0 {
 		return r.deliver(&Query{r: r}, func() { cb(addrs, nil) })
 	}
-	j := &addrJob{cb: cb}
-	j.q.r = r
-	var set *udpSet
 	if want4 && want6 {
-		set = &j.socks // one socket per server for both questions
-		set.init(r)
+		j := &addrJob2{}
+		j.lks = j.arr[:]
+		j.socks.init(r) // one socket per server for both questions
+		j.begin(r, cb, name, &j.socks, dnsmessage.TypeA, dnsmessage.TypeAAAA)
+		return &j.q
 	}
-	if want4 {
-		j.start(r, 0, name, dnsmessage.TypeA, set)
+	qtype := dnsmessage.TypeA
+	if !want4 {
+		qtype = dnsmessage.TypeAAAA
 	}
-	if want6 {
-		j.start(r, 1, name, dnsmessage.TypeAAAA, set)
-	}
+	j := &addrJob1{}
+	j.lks = j.arr[:]
+	j.begin(r, cb, name, nil, qtype)
 	return &j.q
 }
 
@@ -105,38 +106,56 @@ func hostsAddrs(list []netip.Addr, want4, want6 bool) []netip.Addr {
 	return append(v4, v6...)
 }
 
-// addrJob joins the A and AAAA lookups of LookupNetIP. The query handle,
-// both lookups and their sockets are one allocation; the addresses
-// handed to the callback are a second; exchanges and timers come from
-// the resolver's free lists.
+// addrJob joins the A and AAAA lookups of LookupNetIP. It is part of an
+// addrJob1 or addrJob2, which hold its lookups (and the sockets both
+// share), so the job is one allocation of the size it needs; the
+// addresses handed to the callback are a second; exchanges and timers
+// come from the resolver's free lists.
 type addrJob struct {
 	q       Query
 	cb      func([]netip.Addr, error)
 	pending int
-	lks     [2]lookup // A, AAAA
-	ans     [2]*Answer
-	errs    [2]error
-	socks   udpSet // the UDP sockets both lookups share
+	lks     []lookup   // A and/or AAAA, in that order
+	ans     [2]*Answer // by family: A, AAAA
+	errs    [2]error   // likewise
 }
 
-func (j *addrJob) start(r *Resolver, i int, name string, qtype dnsmessage.Type, set *udpSet) {
-	j.pending++
-	lk := &j.lks[i]
-	if i == 1 && j.lks[0].r != nil {
-		lk.initSibling(&j.lks[0], qtype)
-	} else {
-		lk.init(r, name, qtype, nil, j)
+// addrJob1 is the job of LookupNetIP for one family.
+type addrJob1 struct {
+	addrJob
+	arr [1]lookup
+}
+
+// addrJob2 is the job of LookupNetIP for both families.
+type addrJob2 struct {
+	addrJob
+	arr   [2]lookup
+	socks udpSet // the UDP sockets both lookups share
+}
+
+// begin starts a lookup for each type, one per element of j.lks, sharing
+// set if it is not nil.
+func (j *addrJob) begin(r *Resolver, cb func([]netip.Addr, error), name string, set *udpSet, types ...dnsmessage.Type) {
+	j.q.r, j.cb = r, cb
+	for i, qtype := range types {
+		lk := &j.lks[i]
+		if i > 0 {
+			lk.initSibling(&j.lks[0], qtype)
+		} else {
+			lk.init(r, name, qtype, nil, j)
+		}
+		if set != nil {
+			lk.useSockets(set)
+		}
+		j.pending++
+		j.q.jobs[i] = lk
+		r.deferStart(lk)
 	}
-	if set != nil {
-		lk.useSockets(set)
-	}
-	j.q.jobs[i] = lk
-	r.deferStart(lk)
 }
 
 func (j *addrJob) lookupDone(lk *lookup, a *Answer, err error) {
 	i := 0
-	if lk == &j.lks[1] {
+	if lk.qtype == dnsmessage.TypeAAAA {
 		i = 1
 	}
 	j.ans[i], j.errs[i] = a, err

@@ -103,7 +103,7 @@ type replyAlloc struct {
 	rep Reply
 	msg dnsmessage.Message
 	q   [1]dnsmessage.Question
-	ans [2]dnsmessage.Resource // backs msg.Answers while they fit
+	ans [1]dnsmessage.Resource // backs msg.Answers while it fits
 	opt [1]dnsmessage.Resource // backs msg.Additionals in a light parse
 }
 
@@ -113,7 +113,7 @@ var emptyOPT = &dnsmessage.OPTResource{}
 
 // parseReply is checkReply returning the message inside a Reply whose
 // other fields the caller fills in: one allocation for the three, and for
-// the first two answer records.
+// the first answer record.
 func parseReply(buf []byte, id uint16, q *dnsmessage.Question, tcp, full bool) (verdict, *Reply) {
 	var p dnsmessage.Parser
 	h, err := p.Start(buf)
@@ -133,6 +133,11 @@ func parseReply(buf []byte, id uint16, q *dnsmessage.Question, tcp, full bool) (
 	a.rep.Msg = &a.msg
 	if h.Truncated && !tcp {
 		return replyTruncated, &a.rep
+	}
+	if n := int(buf[6])<<8 | int(buf[7]); n > len(a.ans) {
+		// ANCOUNT (RFC 1035 §4.1.1; p.Start checked the 12-byte header):
+		// room for all at once, capped as AllAnswers caps it.
+		a.msg.Answers = make([]dnsmessage.Resource, 0, min(n, 20))
 	}
 	if !parseSections(&p, &a.msg, full) {
 		return replyIgnore, nil
