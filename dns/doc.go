@@ -84,6 +84,27 @@
 // closes them all. Idle sockets hold a descriptor but no port. Elsewhere
 // every lookup opens and closes its sockets.
 //
+// A lookup of one address family thus costs five system calls: connect,
+// send, the read of the answer, the disconnect and the read that drains.
+// The drain cannot be merged into the answer's read (one recvmmsg
+// reporting that nothing else was queued): a datagram may arrive between
+// that read and the disconnect, so only a read after the disconnect
+// proves the socket clean. All five complete at once on a non-blocking
+// UDP socket and are made on Linux without the scheduler's system-call
+// hooks (internal/sys: ConnectDgram, Disconnect, and the loop's raw read
+// and write).
+//
+// # Memory
+//
+// An address lookup answered by the network allocates its job (the
+// [Query], its lookups and their socket sets in one object), the name
+// made canonical when it lacks the trailing dot, per question one reply
+// (message, question and first answer record together) and its record
+// bodies, and the address slice handed to the callback. Exchanges, with
+// their query buffers, and their attempt timers come from free lists of
+// the resolver; lookups are started by one [loop.Loop.Defer] per batch.
+// TestLookupNetIPAllocs holds the budget.
+//
 // # Cache
 //
 // With [Config.CacheSize] > 0, replies are cached by question (name,

@@ -28,6 +28,11 @@ import (
 //     under the timeout of the current attempt; a TCP failure ends the
 //     attempt. UDP packets arriving meanwhile are read and dropped.
 //  5. x.state is written only by enter, which checks legalNext.
+//  6. The exchanges of lookups, and the attempt timers of all exchanges,
+//     come from free lists of the resolver. An exchange goes back once it
+//     has called back (finish) or been cancelled, unless it still waits
+//     in the queue for a slot; nothing refers to it by then except a
+//     deferred socket-error report, which checks x.seq.
 //
 // States and transitions:
 //
