@@ -63,15 +63,10 @@ func (cl *Client) Request(method, url string, opts *Options, cb DoneFunc) *Call 
 		call.early(newError(PhaseResolve, "redirect", url, ErrTooManyRedirects, kindLocal))
 		return call
 	}
-	u, err := parseURL(url)
-	if err == nil {
-		err = call.validate(url)
-	}
-	if err != nil {
+	if err := call.setURL(url); err != nil {
 		call.early(newError(PhaseResolve, "url", url, err, kindLocal))
 		return call
 	}
-	call.u = u
 	call.persistent = idempotent(call.method)
 	if call.opts.Persistent != nil {
 		call.persistent = *call.opts.Persistent
@@ -262,11 +257,36 @@ func idempotent(method string) bool {
 	return idempotentMethods[method]
 }
 
-// validate rejects what would split the request or inject headers
-// (Appendix B W5, see validateRequest); the error's Reason says which.
-func (call *Call) validate(url string) error {
-	if why := validateRequest(call.method, url, call.opts.Headers); why != "" {
+// setURL parses url into call.u and rejects what would split the request
+// or inject headers (Appendix B W5, see validateRequest); the error's
+// Reason says which.
+//
+// The client remembers the last URL that parsed and passed validTarget:
+// both are functions of the string alone, and a Go string never changes,
+// so a request for the same string again takes the copy and skips them.
+// The method and the headers, which the caller may change between
+// requests, are checked every time.
+func (call *Call) setURL(url string) error {
+	cl := call.cl
+	cached := url != "" && url == cl.lastURL.Raw
+	if cached {
+		call.u = cl.lastURL
+	} else {
+		u, err := parseURL(url)
+		if err != nil {
+			return err
+		}
+		call.u = u
+	}
+	target := url
+	if cached {
+		target = "" // validTarget("") holds: the string passed before
+	}
+	if why := validateRequest(call.method, target, call.opts.Headers); why != "" {
 		return &parseError{"httpc: invalid request: " + why, why, 599}
+	}
+	if !cached && validTarget(url) {
+		cl.lastURL = call.u
 	}
 	return nil
 }

@@ -51,12 +51,21 @@ type Client struct {
 
 	l      *loop.Loop
 	hosts  map[string]*hostSlots
-	pool   map[poolKey]*conn
+	pool   map[poolKey]*idlePool
 	active int
 	spare  []*hostSlots         // recycled slot records
 	wbuf   []byte               // scratch for request heads, shared by all conns
 	trace  func(from, to Phase) // test hook: every phase transition
 	rh     respHead             // head parser state, shared: see conn.readHead
+	// lastURL is the last request URL that parsed and passed validTarget
+	// (see Call.setURL); lastURL.Raw is "" before the first.
+	lastURL urlParts
+	// lastHosts is the slot record acquire found last; it is still in
+	// hosts while its host field equals the name (schedule clears it).
+	lastHosts *hostSlots
+	// lastPool is the pool entry findPool found last; nil once unref
+	// removes it from pool.
+	lastPool *idlePool
 }
 
 // hostSlots is the slot bookkeeping of one host (spec §5.1).
@@ -68,7 +77,7 @@ type hostSlots struct {
 
 // New returns a client for l with AnyEvent's defaults.
 func New(l *loop.Loop) *Client {
-	return &Client{l: l, hosts: make(map[string]*hostSlots), pool: make(map[poolKey]*conn)}
+	return &Client{l: l, hosts: make(map[string]*hostSlots), pool: make(map[poolKey]*idlePool)}
 }
 
 // Loop returns the client's loop.
@@ -82,22 +91,21 @@ func (cl *Client) Active() int { return cl.active }
 // Idle returns the number of idle pooled connections.
 func (cl *Client) Idle() int {
 	n := 0
-	for _, c := range cl.pool {
-		for ; c != nil; c = c.nextIdle {
-			n++
-		}
+	for _, p := range cl.pool {
+		n += p.idle
 	}
 	return n
 }
 
 // CloseIdle closes every idle pooled connection.
 func (cl *Client) CloseIdle() {
-	for k, c := range cl.pool {
-		delete(cl.pool, k)
+	for _, p := range cl.pool {
+		c := p.newest
+		p.newest, p.idle = nil, 0
 		for c != nil {
 			next := c.nextIdle
 			c.nextIdle = nil
-			c.close()
+			c.close() // may remove p from the map: allowed during range
 			c = next
 		}
 	}
@@ -141,9 +149,13 @@ func (cl *Client) maxRecurse() int {
 // acquire asks for a slot for call's host: granted at once (and the
 // request started) while the host has fewer than MaxPerHost, else queued.
 func (cl *Client) acquire(call *Call) {
-	hs := cl.hosts[call.u.Host]
-	if hs == nil {
-		hs = cl.newHostSlots(call.u.Host)
+	hs := cl.lastHosts
+	if hs == nil || hs.host != call.u.Host {
+		hs = cl.hosts[call.u.Host]
+		if hs == nil {
+			hs = cl.newHostSlots(call.u.Host)
+		}
+		cl.lastHosts = hs
 	}
 	call.hs = hs
 	if hs.active < cl.maxPerHost() && len(hs.queue) == 0 {

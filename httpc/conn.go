@@ -15,7 +15,8 @@ type conn struct {
 	h     *loop.Handle
 	call  *Call // the request served; nil while pooled or closed
 	phase Phase
-	key   poolKey
+	pool  *idlePool     // the entry of the pool key, counted until close
+	tmo   time.Duration // the handle's Timeout as last set
 
 	attempt  Canceler // the connection attempt while connecting
 	reused   bool     // taken from the pool for the current request
@@ -37,7 +38,7 @@ type conn struct {
 // newConn makes a connection for call: resolve and connect through the
 // request's connector.
 func newConn(cl *Client, call *Call) {
-	c := &conn{cl: cl, call: call, phase: PhaseResolve, key: call.poolKey()}
+	c := &conn{cl: cl, call: call, phase: PhaseResolve, pool: cl.poolFor(call.poolKey())}
 	call.c = c
 	if call.opts != nil && call.opts.OnPhase != nil {
 		call.notePhase(PhaseResolve)
@@ -116,6 +117,7 @@ func (c *conn) handleOptions() *loop.HandleOptions {
 	}
 	o.OnRead, o.OnEOF, o.OnError, o.OnDrain, o.OnStartTLS = c.onRead, c.onEOF, c.onError, nil, nil
 	o.Timeout, o.RTimeout, o.WTimeout = c.call.timeout, 0, 0
+	c.tmo = c.call.timeout
 	o.OnTimeout, o.OnRTimeout, o.OnWTimeout = nil, nil, nil
 	if o.Linger == 0 {
 		o.Linger = -1 // a closed request connection is closed now, not flushed for an hour
@@ -127,8 +129,14 @@ func (c *conn) handleOptions() *loop.HandleOptions {
 func (c *conn) reuse(call *Call) {
 	c.call, c.reused = call, true
 	call.c = c
-	c.h.TimeoutReset() // the idle time must not count against the request
-	c.h.SetTimeout(call.timeout)
+	// A connection taken straight after its last response still has the
+	// request timeout; the idle time never counts against the request, as
+	// entering PhaseWrite restarts the period.
+	if c.tmo != call.timeout {
+		c.tmo = call.timeout
+		c.h.TimeoutReset()
+		c.h.SetTimeout(c.tmo)
+	}
 	c.writeRequest()
 }
 
@@ -260,6 +268,20 @@ func (c *conn) finish(reusable bool, err *Error) {
 	}
 	c.release(reusable && err == nil && call.persistent && c.keepAlive())
 	call.complete(body, err)
+	c.idleTimeout()
+}
+
+// idleTimeout gives a connection that is still idle after its request's
+// callback (which may have taken it for the next request at once) the
+// pool's inactivity timeout, measured from its last I/O.
+func (c *conn) idleTimeout() {
+	if c.closed || c.call != nil || c.phase != PhaseDone {
+		return
+	}
+	if d := c.cl.persistentTimeout(); c.tmo != d {
+		c.tmo = d
+		c.h.SetTimeout(d)
+	}
 }
 
 // finishErr finishes with an error after the head (597 or 598).
@@ -310,5 +332,9 @@ func (c *conn) close() {
 	if c.h != nil {
 		c.h.Destroy()
 		c.h = nil
+	}
+	if c.pool != nil {
+		c.cl.unref(c.pool)
+		c.pool = nil
 	}
 }

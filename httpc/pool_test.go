@@ -336,3 +336,77 @@ func TestReuseAfterIdleLongerThanTimeout(t *testing.T) {
 		t.Errorf("accepted %d", s.Accepted())
 	}
 }
+
+// checkPool compares each pool entry's idle count with its list and the
+// connections that point to it, and checks that no entry is kept without
+// a connection.
+func checkPool(t *testing.T, cl *Client) {
+	t.Helper()
+	for k, p := range cl.pool {
+		n := 0
+		for c := p.newest; c != nil; c = c.nextIdle {
+			if c.pool != p || c.closed || c.call != nil || c.phase != PhaseDone {
+				t.Errorf("%v: idle conn closed %v call %v phase %v", k, c.closed, c.call != nil, c.phase)
+			}
+			n++
+		}
+		if n != p.idle || p.key != k || p.conns < n || p.conns == 0 {
+			t.Errorf("%v: list %d, idle %d, conns %d", k, n, p.idle, p.conns)
+		}
+	}
+}
+
+// TestPoolCounts checks the pool's bookkeeping: the per-key idle counts,
+// trimming to MaxPerHost, the idle timeout of a pooled connection, and
+// that an entry goes with its last connection.
+func TestPoolCounts(t *testing.T) {
+	l, cl := newClient(t)
+	cl.PersistentTimeout = time.Minute
+	s := startLoopServer(t, l, helloResp)
+	pending := 0
+	for i := 0; i < 4; i++ {
+		pending++
+		cl.Get(s.url("/"), nil, func([]byte, *Response) { pending-- })
+	}
+	runUntil(t, l, 10*time.Second, &pending)
+	checkPool(t, cl)
+	if cl.Idle() != 4 || len(cl.pool) != 1 {
+		t.Fatalf("idle %d entries %d", cl.Idle(), len(cl.pool))
+	}
+	cl.MaxPerHost = 2 // the next store trims the list to 2
+	do(t, l, cl, "GET", s.url("/"), &Options{SessionID: "x"})
+	do(t, l, cl, "GET", s.url("/"), nil)
+	checkPool(t, cl)
+	if cl.Idle() != 3 || len(cl.pool) != 2 {
+		t.Fatalf("idle %d entries %d", cl.Idle(), len(cl.pool))
+	}
+	for _, p := range cl.pool {
+		for c := p.newest; c != nil; c = c.nextIdle {
+			if c.tmo != time.Minute {
+				t.Errorf("idle conn timeout %v", c.tmo)
+			}
+		}
+	}
+	// A callback that issues the next request takes the connection it
+	// just freed, which keeps the request timeout meanwhile: one
+	// SetTimeout per request saved. The idle timeout comes once the
+	// connection is idle after a callback.
+	first := cl.pool[poolKey{"http", "127.0.0.1", s.url("/")[17 : len(s.url("/"))-1], ""}].newest
+	pending = 1
+	cl.Get(s.url("/"), nil, func([]byte, *Response) {
+		cl.Get(s.url("/"), nil, func([]byte, *Response) { pending-- })
+		if first.call == nil || first.tmo != DefaultTimeout {
+			t.Errorf("in the callback: call %v timeout %v", first.call != nil, first.tmo)
+		}
+	})
+	runUntil(t, l, 10*time.Second, &pending)
+	checkPool(t, cl)
+	if first.call != nil || first.tmo != time.Minute {
+		t.Errorf("after: call %v timeout %v", first.call != nil, first.tmo)
+	}
+	cl.CloseIdle()
+	checkPool(t, cl)
+	if cl.Idle() != 0 || len(cl.pool) != 0 || cl.lastPool != nil {
+		t.Errorf("after CloseIdle: idle %d entries %d", cl.Idle(), len(cl.pool))
+	}
+}

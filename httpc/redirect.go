@@ -107,17 +107,12 @@ func (call *Call) follow(body []byte) {
 	url := call.location
 	call.location, call.redirect = "", false
 	call.resp = Response{URL: url, Redirect: &Redirect{Body: body, Response: prev}}
-	u, err := parseURL(url)
-	if err == nil {
-		err = call.validate(url)
-	}
-	if err != nil {
+	if err := call.setURL(url); err != nil {
 		call.resp.fail(newError(PhaseResolve, "redirect", url, err, kindLocal), false)
 		call.deliver(nil)
 		return
 	}
-	call.u = u
-	call.foreign = call.cl.Compat&CompatCredentials == 0 && !sameOrigin(&u, call.first)
+	call.foreign = call.cl.Compat&CompatCredentials == 0 && !sameOrigin(&call.u, call.first)
 	call.state = callNew
 	call.cl.acquire(call)
 }

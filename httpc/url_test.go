@@ -144,3 +144,42 @@ func TestParseURLAllocs(t *testing.T) {
 		t.Errorf("%+v", u)
 	}
 }
+
+// TestURLCache checks that the remembered URL never lets through what
+// validation rejects: the method and headers are checked on every
+// request, and a URL that failed is not remembered.
+func TestURLCache(t *testing.T) {
+	l, cl := newClient(t)
+	s := startLoopServer(t, l, helloResp)
+	url := s.url("/a?b")
+	checkStatus(t, do(t, l, cl, "GET", url, nil), 200, "OK")
+	if cl.lastURL.Raw != url {
+		t.Fatalf("last URL %q", cl.lastURL.Raw)
+	}
+	want, _ := parseURL(url)
+	if cl.lastURL != want {
+		t.Errorf("cached %+v, want %+v", cl.lastURL, want)
+	}
+	checkStatus(t, do(t, l, cl, "G T", url, nil), 599, reasonBadMethod)
+	checkStatus(t, do(t, l, cl, "GET", url, &Options{Headers: []HeaderField{{Name: "X", Value: "a\r\nb: c"}}}), 599, reasonBadHeaderValue)
+	bad := url + " x"
+	checkStatus(t, do(t, l, cl, "GET", bad, nil), 599, reasonBadURL)
+	checkStatus(t, do(t, l, cl, "GET", bad, nil), 599, reasonBadURL)
+	if cl.lastURL.Raw != url {
+		t.Errorf("last URL %q after a bad one", cl.lastURL.Raw)
+	}
+	other := s.url("/c")
+	checkStatus(t, do(t, l, cl, "GET", other, nil), 200, "OK")
+	if cl.lastURL.Raw != other {
+		t.Errorf("last URL %q", cl.lastURL.Raw)
+	}
+}
+
+// TestIdempotentFastPath checks the switch in idempotent against the set.
+func TestIdempotentFastPath(t *testing.T) {
+	for _, m := range []string{"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "POST", "PATCH", "TRACE", "MKCOL", "CONNECT", "get", ""} {
+		if idempotent(m) != idempotentMethods[m] {
+			t.Errorf("idempotent(%q) = %v", m, idempotent(m))
+		}
+	}
+}
