@@ -106,8 +106,10 @@
 //     is another origin) goes without the caller's Authorization, Cookie
 //     and Host headers; the cookie jar still supplies the new URL's
 //     cookies. Referer never carries the URL's userinfo (T01 sends
-//     "http://LocalHost:P/a/b?q=1"). AnyEvent forwards all of them to
-//     every hop (W6, [CompatCredentials]).
+//     "http://LocalHost:P/a/b?q=1"), and a relative Location is
+//     resolved against the URL without its userinfo, so neither the
+//     headers map nor the next hop's URL keeps "u:pw@". AnyEvent forwards
+//     all of them to every hop (W6, [CompatCredentials]).
 //   - Response heads, trailers and chunk framing have size limits (W9):
 //     [DefaultMaxHeaderBytes], [DefaultMaxHeaderFields].
 //   - WantBodyHandle's handle has its inactivity timeout disarmed (W13).

@@ -48,7 +48,8 @@ var errLocationNoURI = &parseError{"httpc: Location needs RFC 3986 resolution (c
 // "/dir/page?next=/foo" is "/dir/next?x=1" and ".//dbl" against "/a/b" is
 // "/a//dbl"; AnyEvent gives "/dir/page?next=/next?x=1" and "/a/dbl"
 // (Appendix A Q33, Appendix C T48, T51). The base authority keeps its
-// userinfo (Appendix A Q11). The result is not validated: it goes through
+// userinfo (Appendix A Q11); the safe client passes a base without it
+// (urlParts.withoutUserinfo, Appendix B W6). The result is not validated: it goes through
 // parseURL and validateRequest when followed.
 func resolveLocation(base *urlParts, loc string, mode locationMode) (string, error) {
 	switch {

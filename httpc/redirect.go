@@ -41,14 +41,23 @@ func (call *Call) onBody() BodyFunc {
 func (call *Call) wantHandle() bool { return !call.redirect && call.opts.WantBodyHandle }
 
 // normalizeHopLocation rewrites this hop's Location header to an absolute
-// URL (spec §9.1, every status) and remembers it for a redirect.
+// URL (spec §9.1, every status) and remembers it for a redirect. A
+// relative reference is resolved against the request URL without its
+// userinfo (Appendix B W6: "u:pw@" would otherwise reach the headers map
+// and the next hop's URL); CompatCredentials keeps it, as AnyEvent does
+// (Appendix A Q11).
 func (call *Call) normalizeHopLocation() error {
 	r := &call.resp
 	loc, ok := r.Header()["location"]
 	if !ok {
 		return nil
 	}
-	abs, err := resolveLocation(&call.u, loc, call.cl.locationMode())
+	base := &call.u
+	if call.cl.Compat&CompatCredentials == 0 && base.Userinfo != "" {
+		b := base.withoutUserinfo() // W6: the next hop's URL gets no credentials
+		base = &b
+	}
+	abs, err := resolveLocation(base, loc, call.cl.locationMode())
 	if err != nil {
 		return err
 	}

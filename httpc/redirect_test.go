@@ -353,8 +353,13 @@ func testRedirectCredentials(t *testing.T, compat bool) {
 		return res
 	}
 
-	// Same origin: everything is forwarded, in both modes.
-	run("/same", start("/landed"))
+	// Same origin: everything is forwarded, in both modes. The relative
+	// target loses the userinfo unless compat (W6).
+	landed := "http://127.0.0.1:" + ap + "/landed"
+	if compat {
+		landed = start("/landed")
+	}
+	run("/same", landed)
 	reqs = a.Requests()
 	checkRequest(t, reqs[0], "GET /same HTTP/1.1", first("/same"), "")
 	checkRequest(t, reqs[1], "GET /landed HTTP/1.1", first("/landed"), "")
@@ -450,4 +455,59 @@ func TestRedirectCredentialsBack(t *testing.T) {
 	checkRequest(t, b.Requests()[0], "GET /via HTTP/1.1", []string{"Host: " + bp, "X-keep: k",
 		"Referer: " + b.URL("/via"), "User-agent: " + ua, "Connection: keep-alive, Te", "Te: trailers"}, "")
 	checkRequest(t, reqs[1], "GET /landed HTTP/1.1", creds(a.URL("/landed")), "")
+}
+
+// W6: a relative Location is resolved against the URL without its
+// userinfo, so the next hop's URL and the Location value carry no
+// credentials; CompatCredentials keeps them (AnyEvent, Appendix A Q11).
+// Absolute and scheme-relative targets are taken as they are.
+func TestRedirectStripsUserinfo(t *testing.T) {
+	for _, compat := range []Compat{0, CompatCredentials} {
+		l, cl := newClient(t)
+		cl.Compat = compat
+		s := startServer(t, answerBy(func(req string) string {
+			switch {
+			case strings.HasPrefix(req, "GET /a/b "):
+				return "HTTP/1.1 302 Found\r\nLocation: c?x\r\nContent-Length: 0\r\n\r\n"
+			case strings.HasPrefix(req, "GET /e "):
+				return "HTTP/1.1 200 OK\r\nLocation: \r\nContent-Length: 0\r\n\r\n"
+			}
+			return "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+		}))
+		hp := s.URL("")[len("http://"):]
+		cred := "http://u:p%40w@" + hp
+		kept := "http://" + hp
+		if compat != 0 {
+			kept = cred
+		}
+		res := do(t, l, cl, "GET", cred+"/a/b", nil)
+		if res.r.Status != 200 || res.r.URL != kept+"/a/c?x" || res.r.Redirect == nil {
+			t.Fatalf("compat %v: status %d URL %q", compat, res.r.Status, res.r.URL)
+		}
+		if loc := res.r.Redirect.Response.Header()["location"]; loc != kept+"/a/c?x" {
+			t.Errorf("compat %v: location %q", compat, loc)
+		}
+		res = do(t, l, cl, "GET", cred+"/e#f", nil)
+		if loc := res.r.Header()["location"]; loc != kept+"/e#f" {
+			t.Errorf("compat %v: empty location gives %q", compat, loc)
+		}
+	}
+}
+
+func TestWithoutUserinfo(t *testing.T) {
+	for in, want := range map[string]string{
+		"HTTP://a:b@c@H:1/p?q#f": "HTTP://H:1/p?q#f",
+		"http://h/p":             "http://h/p",
+		"http://@h":              "http://h",
+	} {
+		u, err := parseURL(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		v := u.withoutUserinfo()
+		w, _ := parseURL(want)
+		if v != w {
+			t.Errorf("%q: %+v, want %+v", in, v, w)
+		}
+	}
 }

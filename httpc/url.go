@@ -163,6 +163,22 @@ func (u *urlParts) refererAuthority(compat bool) string {
 	return u.Authority
 }
 
+// withoutUserinfo returns u with the userinfo and its "@" removed from
+// Raw and Authority (Appendix B W6). u must have an authority, as every
+// parsed URL has.
+func (u *urlParts) withoutUserinfo() urlParts {
+	at := strings.LastIndexByte(u.Authority, '@')
+	if at < 0 {
+		return *u
+	}
+	v := *u
+	start := len(u.Scheme) + len("://") // the scheme keeps its length when lower-cased
+	v.Authority = u.Authority[at+1:]
+	v.Raw = u.Raw[:start] + v.Authority + u.Raw[start+len(u.Authority):]
+	v.Userinfo = ""
+	return v
+}
+
 // indexAnyOrLen returns the index of the first byte of s that is in chars,
 // or len(s).
 func indexAnyOrLen(s, chars string) int {
