@@ -155,7 +155,7 @@ func (call *Call) start() {
 
 // poolKey is the pool key of spec §5.3.
 func (call *Call) poolKey() poolKey {
-	return poolKey{call.u.Scheme, call.u.Host, call.u.PortText, call.opts.SessionID}
+	return poolKey{call.u.Scheme, call.u.Host, call.u.portText(), call.opts.SessionID}
 }
 
 // complete ends the request with the finish path of spec §11: the

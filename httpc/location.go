@@ -93,16 +93,17 @@ func hasLocationScheme(loc string) bool {
 // ones of the request URL; its fragment is dropped, ref's kept.
 func resolveReference(base *urlParts, ref string) string {
 	path, query, fragment := splitReference(ref)
+	basePath, baseQuery := base.pathQuery()
 	switch {
 	case path == "":
-		path = base.Path
+		path = basePath
 		if query == "" {
-			query = base.Query
+			query = baseQuery
 		}
 	case path[0] == '/':
 		path = removeDotSegments(path)
 	default:
-		path = removeDotSegments(mergePaths(base.Path, path))
+		path = removeDotSegments(mergePaths(basePath, path))
 	}
 	return base.Scheme + "://" + base.Authority + path + query + fragment
 }

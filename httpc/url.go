@@ -16,7 +16,9 @@ var (
 
 // urlParts is a request URL split the way AnyEvent::HTTP splits it (spec
 // §3). All fields are substrings of Raw or built from them; nothing is
-// percent-decoded or normalised.
+// percent-decoded or normalised. Parts that are substrings of others
+// (userinfo, path, query, the port's text) are methods rather than
+// fields, which keeps a Call, that holds one, in a smaller size class.
 type urlParts struct {
 	// Raw is the URL as given: AnyEvent's URL pseudo-header, the proxy
 	// request target (§6.2) and the base for resolving Location (§9.1).
@@ -26,9 +28,6 @@ type urlParts struct {
 	// Authority is the raw authority: userinfo, case and port as written
 	// (Referer §4.3 step 3, Location §9.1).
 	Authority string
-	// Userinfo is the authority up to its last "@", without the "@"; ""
-	// if there is none. It never reaches Host or the connection.
-	Userinfo string
 	// Host is the host lower-cased (ASCII letters only) with the brackets
 	// of an IPv6 literal removed: what to connect to, and the key of
 	// slots, the pool, TLS verification and cookies.
@@ -37,22 +36,50 @@ type urlParts struct {
 	// kept, plus ":" and the port as written if the URL had one, even the
 	// default (§4.3 step 1, Appendix A Q5).
 	HostPort string
-	// Port is the TCP port: the explicit one ("0080" is 80) or the
-	// scheme's default.
-	Port int
-	// PortText is the port as written ("0080"), or "80"/"443" when the URL
-	// has none: AnyEvent's uport, part of the pool key.
-	PortText string
-	// ExplicitPort reports whether the URL had a port.
-	ExplicitPort bool
-	// Path is the raw path, "" if empty; Query the raw query with its
-	// "?", "" if there is none ("?" alone is a present, empty query).
-	Path, Query string
 	// RequestURI is AnyEvent's upath, the origin-form request target:
-	// Path, then Query, with "/" prepended unless it starts with "/"
+	// path, then query, with "/" prepended unless it starts with "/"
 	// (§3.4: "http://h" is "/", "http://h?x=1" is "/?x=1"). The fragment
 	// is never part of it.
 	RequestURI string
+	// Port is the TCP port: the explicit one ("0080" is 80) or the
+	// scheme's default.
+	Port int
+	// ExplicitPort reports whether the URL had a port.
+	ExplicitPort bool
+	// slashAdded reports that RequestURI's leading "/" is not in Raw.
+	slashAdded bool
+}
+
+// userinfo is the authority up to its last "@", without the "@"; "" if
+// there is none. It never reaches Host or the connection.
+func (u *urlParts) userinfo() string {
+	if at := strings.LastIndexByte(u.Authority, '@'); at >= 0 {
+		return u.Authority[:at]
+	}
+	return ""
+}
+
+// portText is the port as written ("0080"), or "80"/"443" when the URL
+// has none: AnyEvent's uport, part of the pool key.
+func (u *urlParts) portText() string {
+	switch {
+	case u.ExplicitPort:
+		return u.HostPort[strings.LastIndexByte(u.HostPort, ':')+1:]
+	case u.Scheme == "https":
+		return "443"
+	}
+	return "80"
+}
+
+// pathQuery returns the raw path, "" if empty, and the raw query with its
+// "?", "" if there is none ("?" alone is a present, empty query).
+func (u *urlParts) pathQuery() (path, query string) {
+	r := u.RequestURI
+	if u.slashAdded {
+		r = r[1:]
+	}
+	q := indexAnyOrLen(r, "?")
+	return r[:q], r[q:]
 }
 
 // parseURL splits raw as AnyEvent::HTTP does (spec §3):
@@ -85,9 +112,9 @@ func parseURL(raw string) (u urlParts, err error) {
 	u.Raw, u.Scheme = raw, lowerASCIIString(raw[:colon])
 	switch u.Scheme {
 	case "http":
-		u.Port, u.PortText = 80, "80"
+		u.Port = 80
 	case "https":
-		u.Port, u.PortText = 443, "443"
+		u.Port = 443
 	default:
 		return urlParts{}, errURLScheme
 	}
@@ -97,10 +124,8 @@ func parseURL(raw string) (u urlParts, err error) {
 		u.Authority, rest = rest[:end], rest[end:]
 	}
 	u.RequestURI = rest[:indexAnyOrLen(rest, "#")] // path and query, a substring
-	end := indexAnyOrLen(rest, "?#")
-	u.Path, u.Query = rest[:end], u.RequestURI[end:]
 	if !strings.HasPrefix(u.RequestURI, "/") {
-		u.RequestURI = "/" + u.RequestURI
+		u.RequestURI, u.slashAdded = "/"+u.RequestURI, true
 	}
 	if !hasAuthority || !u.splitAuthority() {
 		return urlParts{}, errURLSyntax
@@ -108,14 +133,14 @@ func parseURL(raw string) (u urlParts, err error) {
 	return u, nil
 }
 
-// splitAuthority fills Userinfo, Host, HostPort and the port fields from
+// splitAuthority fills Host, HostPort and the port fields from
 // Authority (spec §3.3) and reports whether it has a usable host. The host
 // and port are lower-cased together, so HostPort is a substring of one
 // string, not a concatenation: a URL with a port costs no allocation here.
 func (u *urlParts) splitAuthority() bool {
 	hostport := u.Authority
 	if at := strings.LastIndexByte(hostport, '@'); at >= 0 {
-		u.Userinfo, hostport = hostport[:at], hostport[at+1:]
+		hostport = hostport[at+1:]
 	}
 	hostport = lowerASCIIString(hostport) // leaves the digits and ":" alone
 	host := hostport
@@ -124,7 +149,7 @@ func (u *urlParts) splitAuthority() bool {
 		if err != nil || port > 65535 {
 			return false
 		}
-		host, u.Port, u.PortText, u.ExplicitPort = hostport[:c], port, hostport[c+1:], true
+		host, u.Port, u.ExplicitPort = hostport[:c], port, true
 	}
 	if host == "" {
 		return false
@@ -175,7 +200,6 @@ func (u *urlParts) withoutUserinfo() urlParts {
 	start := len(u.Scheme) + len("://") // the scheme keeps its length when lower-cased
 	v.Authority = u.Authority[at+1:]
 	v.Raw = u.Raw[:start] + v.Authority + u.Raw[start+len(u.Authority):]
-	v.Userinfo = ""
 	return v
 }
 
