@@ -7,7 +7,7 @@
 //
 // The server is nginx when it is installed (its own temporary
 // configuration: one worker process, access log off, keep-alive requests
-// unlimited, a 12-byte static file), else the evio server of
+// unlimited, a 12-byte body from `return 200`), else the evio server of
 // bench/server; -server forces either. It runs on CPU 1, every client on
 // CPU 0 (taskset -c, or sched_setaffinity from inside), one after the
 // other:
