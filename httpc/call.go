@@ -28,16 +28,16 @@ type Call struct {
 	resp   Response
 
 	recurse    int
-	persistent bool
-	keepalive  bool
 	timeout    time.Duration
-	state      callState
-	redirect   bool       // this hop is a redirect hop (spec §9.2)
-	foreign    bool       // this hop's origin is not first's: drop credentials (W6)
 	location   string     // the normalised Location of a redirect hop
 	first      string     // the URL asked for: the caller's credentials are for its origin
 	hs         *hostSlots // the host whose slot (or queue) the call is in
 	c          *conn      // the connection, while active
+	state      callState
+	persistent bool
+	keepalive  bool
+	redirect   bool // this hop is a redirect hop (spec §9.2)
+	foreign    bool // this hop's origin is not first's: drop credentials (W6)
 }
 
 // Request starts an HTTP request: AnyEvent::HTTP's http_request. method is
@@ -155,7 +155,7 @@ func (call *Call) start() {
 
 // poolKey is the pool key of spec §5.3.
 func (call *Call) poolKey() poolKey {
-	return poolKey{call.u.Scheme, call.u.Host, call.u.portText(), call.opts.SessionID}
+	return poolKey{call.u.scheme(), call.u.Host, call.u.portText(), call.opts.SessionID}
 }
 
 // complete ends the request with the finish path of spec §11: the

@@ -54,7 +54,7 @@ func newConn(cl *Client, call *Call) {
 		d := call.timeout
 		prepare = func(int) time.Duration { return d }
 	}
-	c.attempt = connect(cl.l, call.u.Host, call.u.Port, prepare, c.onConnected)
+	c.attempt = connect(cl.l, call.u.Host, int(call.u.Port), prepare, c.onConnected)
 }
 
 // enter is the only place that changes c.phase: it checks the transition
@@ -99,7 +99,7 @@ func (c *conn) onConnected(fd int, err error) {
 		return
 	}
 	c.h = h
-	if c.call.u.Scheme == "https" {
+	if c.call.u.secure {
 		// No TLS engine yet: an https request never goes out in clear
 		// text. AnyEvent without TLS fails the same way, after connecting.
 		if c.enter(PhaseTLS) {

@@ -54,7 +54,7 @@ var errLocationNoURI = &parseError{"httpc: Location needs RFC 3986 resolution (c
 func resolveLocation(base *urlParts, loc string, mode locationMode) (string, error) {
 	switch {
 	case strings.HasPrefix(loc, "//"):
-		return base.Scheme + ":" + loc, nil
+		return base.scheme() + ":" + loc, nil
 	case loc == "":
 		return base.Raw, nil
 	case hasLocationScheme(loc):
@@ -73,9 +73,9 @@ func resolveLocation(base *urlParts, loc string, mode locationMode) (string, err
 		}
 		return resolveReference(base, loc), nil
 	case strings.HasPrefix(loc, "/"):
-		return base.Scheme + "://" + base.Authority + loc, nil
+		return base.scheme() + "://" + base.Authority + loc, nil
 	}
-	prefix := base.Scheme + "://" + base.Authority + base.RequestURI
+	prefix := base.scheme() + "://" + base.Authority + base.RequestURI
 	return prefix[:strings.LastIndexByte(prefix, '/')+1] + loc, nil
 }
 
@@ -105,7 +105,7 @@ func resolveReference(base *urlParts, ref string) string {
 	default:
 		path = removeDotSegments(mergePaths(basePath, path))
 	}
-	return base.Scheme + "://" + base.Authority + path + query + fragment
+	return base.scheme() + "://" + base.Authority + path + query + fragment
 }
 
 // splitReference splits a relative reference into path, query (with its

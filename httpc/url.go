@@ -23,8 +23,6 @@ type urlParts struct {
 	// Raw is the URL as given: AnyEvent's URL pseudo-header, the proxy
 	// request target (§6.2) and the base for resolving Location (§9.1).
 	Raw string
-	// Scheme is the scheme lower-cased, "http" or "https".
-	Scheme string
 	// Authority is the raw authority: userinfo, case and port as written
 	// (Referer §4.3 step 3, Location §9.1).
 	Authority string
@@ -43,9 +41,11 @@ type urlParts struct {
 	RequestURI string
 	// Port is the TCP port: the explicit one ("0080" is 80) or the
 	// scheme's default.
-	Port int
+	Port uint16
 	// ExplicitPort reports whether the URL had a port.
 	ExplicitPort bool
+	// secure reports the scheme "https"; else it is "http" ([urlParts.scheme]).
+	secure bool
 	// slashAdded reports that RequestURI's leading "/" is not in Raw.
 	slashAdded bool
 }
@@ -65,7 +65,7 @@ func (u *urlParts) portText() string {
 	switch {
 	case u.ExplicitPort:
 		return u.HostPort[strings.LastIndexByte(u.HostPort, ':')+1:]
-	case u.Scheme == "https":
+	case u.secure:
 		return "443"
 	}
 	return "80"
@@ -109,12 +109,12 @@ func parseURL(raw string) (u urlParts, err error) {
 	if colon <= 0 {
 		return u, errURLScheme
 	}
-	u.Raw, u.Scheme = raw, lowerASCIIString(raw[:colon])
-	switch u.Scheme {
+	u.Raw = raw
+	switch lowerASCIIString(raw[:colon]) {
 	case "http":
 		u.Port = 80
 	case "https":
-		u.Port = 443
+		u.Port, u.secure = 443, true
 	default:
 		return urlParts{}, errURLScheme
 	}
@@ -149,7 +149,7 @@ func (u *urlParts) splitAuthority() bool {
 		if err != nil || port > 65535 {
 			return false
 		}
-		host, u.Port, u.ExplicitPort = hostport[:c], port, true
+		host, u.Port, u.ExplicitPort = hostport[:c], uint16(port), true
 	}
 	if host == "" {
 		return false
@@ -171,10 +171,18 @@ func (u *urlParts) splitAuthority() bool {
 // path, query and fragment play no part.
 type origin struct {
 	scheme, host string
-	port         int
+	port         uint16
 }
 
-func (u *urlParts) origin() origin { return origin{u.Scheme, u.Host, u.Port} }
+func (u *urlParts) origin() origin { return origin{u.scheme(), u.Host, u.Port} }
+
+// scheme is the scheme lower-cased, "http" or "https".
+func (u *urlParts) scheme() string {
+	if u.secure {
+		return "https"
+	}
+	return "http"
+}
 
 // refererAuthority is the authority for the Referer header: without the
 // userinfo and its "@" (Appendix B W6), or as written with compat.
@@ -197,7 +205,7 @@ func (u *urlParts) withoutUserinfo() urlParts {
 		return *u
 	}
 	v := *u
-	start := len(u.Scheme) + len("://") // the scheme keeps its length when lower-cased
+	start := len(u.scheme()) + len("://") // the scheme keeps its length when lower-cased
 	v.Authority = u.Authority[at+1:]
 	v.Raw = u.Raw[:start] + v.Authority + u.Raw[start+len(u.Authority):]
 	return v

@@ -18,8 +18,8 @@ func (u urlParts) view() urlView {
 		return urlView{}
 	}
 	path, query := u.pathQuery()
-	return urlView{Raw: u.Raw, Scheme: u.Scheme, Authority: u.Authority, Userinfo: u.userinfo(), Host: u.Host,
-		HostPort: u.HostPort, Port: u.Port, PortText: u.portText(), ExplicitPort: u.ExplicitPort,
+	return urlView{Raw: u.Raw, Scheme: u.scheme(), Authority: u.Authority, Userinfo: u.userinfo(), Host: u.Host,
+		HostPort: u.HostPort, Port: int(u.Port), PortText: u.portText(), ExplicitPort: u.ExplicitPort,
 		Path: path, Query: query, RequestURI: u.RequestURI}
 }
 

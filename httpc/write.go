@@ -37,7 +37,7 @@ func appendRequest(dst []byte, call *Call, ua string) []byte {
 	if userIndex(hs, "referer") < 0 {
 		dst = append(dst, "Referer: "...)
 		auth := u.refererAuthority(call.cl.Compat&CompatCredentials != 0)
-		dst = append(append(append(dst, u.Scheme...), "://"...), auth...)
+		dst = append(append(append(dst, u.scheme()...), "://"...), auth...)
 		dst = append(append(dst, u.RequestURI...), "\r\n"...)
 	}
 	if userIndex(hs, "user-agent") < 0 {
@@ -108,7 +108,7 @@ func (call *Call) cookieHeader() string {
 	if call.opts.CookieJar == nil {
 		return ""
 	}
-	return call.opts.CookieJar.Header(call.u.Scheme, call.u.Host, call.u.RequestURI, time.Now())
+	return call.opts.CookieJar.Header(call.u.scheme(), call.u.Host, call.u.RequestURI, time.Now())
 }
 
 // appendField appends "Name: value\r\n" with the name lower-cased and its
