@@ -2,6 +2,7 @@ package httpc
 
 import (
 	"maps"
+	"strconv"
 	"testing"
 )
 
@@ -130,5 +131,21 @@ func TestHasWordFold(t *testing.T) {
 		if got := hasWordFold([]byte(tc.v), "chunked"); got != tc.want {
 			t.Errorf("hasWordFold(%q) = %v", tc.v, got)
 		}
+	}
+}
+
+// RawHead is the final head byte for byte: folded and repeated fields as
+// sent, no 1xx head, no body; nil after a connection error.
+func TestRawHead(t *testing.T) {
+	l, cl := newClient(t)
+	const head = "HTTP/1.1 200 OK\r\nX-A: 1\r\nx-a: 2\r\nX-Fold: a\r\n  b\nContent-Length: 2\r\n\r\n"
+	s := startServer(t, answer("HTTP/1.1 100 Continue\r\nX-Interim: 1\r\n\r\n"+head+"hi"))
+	res := do(t, l, cl, "GET", s.URL("/"), nil)
+	if got := string(res.r.RawHead()); got != head || string(res.body) != "hi" {
+		t.Errorf("RawHead %q, body %q; want %q, \"hi\"", got, res.body, head)
+	}
+	res = do(t, l, cl, "GET", "http://127.0.0.1:"+strconv.Itoa(freePort(t))+"/", nil)
+	if res.r.Status != 595 || res.r.RawHead() != nil {
+		t.Errorf("refused: status %d, RawHead %q", res.r.Status, res.r.RawHead())
 	}
 }

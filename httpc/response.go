@@ -73,6 +73,14 @@ func (r *Response) Header() map[string]string {
 	return r.hdr
 }
 
+// RawHead returns the response head as it came off the wire: the status
+// line and the header fields with their line ends, through the empty line
+// that ends the head; a skipped 1xx head is not part of it, nor are
+// trailers. It is nil when no head was read, or when the head was dropped
+// with a connection error. The bytes belong to the Response; do not
+// modify them.
+func (r *Response) RawHead() []byte { return r.head }
+
 // Get returns a header by name, case-insensitively, and also answers the
 // pseudo-header names of AnyEvent's map ("Status", "Reason",
 // "HTTPVersion", "URL", "OrigStatus", "OrigReason"), so code ported from

@@ -116,33 +116,13 @@ func (t *transfer) print() int {
 }
 
 // writeHeads writes the head of every hop of r's redirect chain, oldest
-// first, as curl -i -L does: status line, headers, empty line.
+// first, as curl -i -L does: each exactly as received, through its empty
+// line. A hop whose head was dropped with a connection error has none.
 func writeHeads(w io.Writer, r *httpc.Response) {
 	if r.Redirect != nil {
 		writeHeads(w, r.Redirect.Response)
 	}
-	if r.HTTPVersion == "" || (r.Err != nil && r.OrigStatus == 0) {
-		return // no head, or its headers were dropped with the error
-	}
-	io.WriteString(w, statusLine(r)+"\r\n")
-	for _, k := range sortedKeys(r.Header()) {
-		fmt.Fprintf(w, "%s: %s\r\n", k, r.Header()[k])
-	}
-	io.WriteString(w, "\r\n")
-}
-
-// statusLine rebuilds the status line from the response's fields; after
-// an error raised past the head it shows the original status.
-func statusLine(r *httpc.Response) string {
-	status, reason, has := r.Status, r.Reason, r.HasReason
-	if r.OrigStatus != 0 {
-		status, reason, has = r.OrigStatus, r.OrigReason, true
-	}
-	line := fmt.Sprintf("HTTP/%s %03d", r.HTTPVersion, status)
-	if has {
-		line += " " + reason
-	}
-	return line
+	w.Write(r.RawHead())
 }
 
 func sortedKeys(m map[string]string) []string {

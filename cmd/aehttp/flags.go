@@ -108,7 +108,7 @@ func newFlagSet(o *options, stderr io.Writer, hdrs, data *listFlag) *flag.FlagSe
 	fs.Var(switchFlag{&o.keepalive, true}, "keepalive", "send Connection: keep-alive on persistent requests (default)")
 	fs.Var(switchFlag{&o.keepalive, false}, "no-keepalive", "send Connection: Te without keep-alive")
 	fs.StringVar(&o.jarPath, "cookie-jar", "", "cookie jar `FILE.json`: loaded if present, saved after")
-	fs.BoolVar(&o.include, "i", false, "print the status line and headers before the body")
+	fs.BoolVar(&o.include, "i", false, "print the head of every hop, as received, before the body")
 	fs.BoolVar(&o.verbose, "v", false, "trace each request's phases with timings on stderr")
 	fs.Var((*listFlag)(&o.outputs), "o", "write the body of the next URL to `FILE` (repeatable)")
 	fs.BoolVar(&o.resume, "C", false, "resume partial -o downloads (Range, If-Unmodified-Since)")

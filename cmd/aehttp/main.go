@@ -70,7 +70,7 @@
 //	                      for safety: interim, framing, onbody, location,
 //	                      location-no-uri, credentials (comma-separated),
 //	                      or all; see httpc.Compat
-//	-i                    print status line and headers (of every hop) on
+//	-i                    print the head of every hop as received on
 //	                      stdout, also with -o (the file keeps only the body,
 //	                      so that -C can resume it)
 //	-v                    trace phases with timings on stderr

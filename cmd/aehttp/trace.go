@@ -38,3 +38,17 @@ func (s *session) traceResponse(n int, r *httpc.Response) {
 		fmt.Fprintf(s.stderr, "! [%d] %d %s\n", n, r.Status, r.Reason)
 	}
 }
+
+// statusLine rebuilds the status line from the response's fields; after
+// an error raised past the head it shows the original status.
+func statusLine(r *httpc.Response) string {
+	status, reason, has := r.Status, r.Reason, r.HasReason
+	if r.OrigStatus != 0 {
+		status, reason, has = r.OrigStatus, r.OrigReason, true
+	}
+	line := fmt.Sprintf("HTTP/%s %03d", r.HTTPVersion, status)
+	if has {
+		line += " " + reason
+	}
+	return line
+}
