@@ -1,6 +1,7 @@
 package httpc
 
 import (
+	"bytes"
 	"strings"
 	"time"
 )
@@ -298,6 +299,17 @@ func (call *Call) notePhase(p Phase) {
 	call.cl.l.Defer(func() {
 		if call.state != callCanceled {
 			hook(p, at)
+		}
+	})
+}
+
+// noteRequestHead hands a copy of the request head to OnRequestHead,
+// deferred like notePhase.
+func (call *Call) noteRequestHead(head []byte) {
+	head, hook := bytes.Clone(head), call.opts.OnRequestHead
+	call.cl.l.Defer(func() {
+		if call.state != callCanceled {
+			hook(head)
 		}
 	})
 }

@@ -156,6 +156,9 @@ func (c *conn) writeRequest() {
 		c.cd.reset()
 	}
 	w := appendRequest(cl.wbuf[:0], call, cl.userAgent())
+	if call.opts.OnRequestHead != nil {
+		call.noteRequestHead(w)
+	}
 	b := call.opts.Body
 	if len(b) <= smallBody {
 		w = append(w, b...)

@@ -119,6 +119,12 @@ type Options struct {
 	// Loop.Defer, in order, so OnPhase may cancel the request; the last
 	// PhaseDone arrives after the completion callback.
 	OnPhase func(p Phase, at time.Time)
+	// OnRequestHead observes each request head as written to the
+	// connection: request line and header fields through the empty line,
+	// without the body, for every hop and the retry. Like OnPhase it is
+	// delivered through Loop.Defer, between PhaseWrite and PhaseHeader,
+	// and not after a cancel; head is a copy, the hook's to keep.
+	OnRequestHead func(head []byte)
 }
 
 // Compat selects AnyEvent::HTTP's exact behaviour where this package

@@ -131,3 +131,39 @@ func TestOnPhase(t *testing.T) {
 		t.Errorf("cancel in OnPhase: called %v active %d idle %d", called, cl.Active(), cl.Idle())
 	}
 }
+
+// TestOnRequestHead checks that the hook sees each hop's head exactly as
+// the server received it, without the body, between PhaseWrite and
+// PhaseHeader (a POST is not persistent: the 307 hop connects again).
+func TestOnRequestHead(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answerBy(func(req string) string {
+		if strings.HasPrefix(req, "POST /old ") {
+			return "HTTP/1.1 307 Again\r\nLocation: /new\r\nContent-Length: 0\r\n\r\n"
+		}
+		return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+	}))
+	var heads []string
+	var seq []string
+	opts := &Options{
+		Body:          []byte("BODY"),
+		Headers:       []HeaderField{{Name: "X-Mine", Value: "1"}},
+		OnPhase:       func(p Phase, _ time.Time) { seq = append(seq, p.String()) },
+		OnRequestHead: func(head []byte) { heads = append(heads, string(head)); seq = append(seq, "Head") },
+	}
+	res := do(t, l, cl, "POST", s.URL("/old"), opts)
+	runFor(t, l, 20*time.Millisecond)
+	checkStatus(t, res, 200, "OK")
+	reqs := s.Requests()
+	if len(heads) != 2 || len(reqs) != 2 {
+		t.Fatalf("%d heads, %d requests", len(heads), len(reqs))
+	}
+	for i, head := range heads {
+		if !strings.HasSuffix(head, "\r\n\r\n") || reqs[i] != head+"BODY" {
+			t.Errorf("hop %d: head %q, server got %q", i, head, reqs[i])
+		}
+	}
+	if got := strings.Join(seq, " "); got != "Resolve Connect Write Head Header Done Resolve Connect Write Head Header Body Done" {
+		t.Errorf("order: %s", got)
+	}
+}

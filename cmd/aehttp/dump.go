@@ -63,7 +63,7 @@ func (s *session) dumpOne(n int, url string, done func(int)) {
 		}
 	}
 	if s.o.verbose {
-		s.traceRequest(&opts, n, url, time.Now())
+		s.traceRequest(&opts, n, time.Now())
 	}
 	s.cl.Request(s.o.methodName(), url, &opts, func(body []byte, r *httpc.Response) {
 		if s.o.verbose {

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/anyevent-go/anyevent/httpc"
@@ -71,7 +69,7 @@ func (t *transfer) begin(flush func()) error {
 	}
 	t.start = time.Now()
 	if t.s.o.verbose {
-		t.s.traceRequest(&opts, t.n, t.url, t.start)
+		t.s.traceRequest(&opts, t.n, t.start)
 	}
 	t.s.pending++
 	t.s.cl.Request(t.s.o.methodName(), t.url, &opts, func(body []byte, r *httpc.Response) {
@@ -123,22 +121,4 @@ func writeHeads(w io.Writer, r *httpc.Response) {
 		writeHeads(w, r.Redirect.Response)
 	}
 	w.Write(r.RawHead())
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
-// headerLines formats header fields one per line with a prefix, for -v.
-func headerLines(prefix string, m map[string]string) string {
-	var b strings.Builder
-	for _, k := range sortedKeys(m) {
-		fmt.Fprintf(&b, "%s%s: %s\n", prefix, k, m[k])
-	}
-	return b.String()
 }

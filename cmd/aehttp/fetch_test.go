@@ -140,7 +140,9 @@ func TestOrderWithFailure(t *testing.T) {
 	}
 }
 
-// TestVerbose checks -v's phase trace: every phase in order, with times.
+// TestVerbose checks -v's trace: every phase in order, with times, the
+// request head as written (headers the client adds included) and the
+// response head as received.
 func TestVerbose(t *testing.T) {
 	s := startServer(t, answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
 	out, errs, _ := aehttp(t, "-v", "-H", "X-Y: z", s.URL("/v"))
@@ -159,7 +161,9 @@ func TestVerbose(t *testing.T) {
 	if got := strings.Join(phases, " "); got != "Resolve Connect Write Header Body Done" {
 		t.Errorf("phases %q in:\n%s", got, errs)
 	}
-	for _, want := range []string{"> [1] GET " + s.URL("/v") + "\n", "> [1] X-Y: z\n", "< [1] HTTP/1.1 200 OK\n", "< [1] content-length: 2\n"} {
+	host := strings.TrimPrefix(s.URL(""), "http://")
+	for _, want := range []string{"> [1] GET /v HTTP/1.1\n", "> [1] Host: " + host + "\n", "> [1] X-y: z\n",
+		"> [1] User-agent: ", "< [1] HTTP/1.1 200 OK\n", "< [1] Content-Length: 2\n"} {
 		if !strings.Contains(errs, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, errs)
 		}

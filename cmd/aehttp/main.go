@@ -29,11 +29,11 @@
 // exists and written back (session cookies kept, expired ones dropped)
 // after the last.
 //
-// -v traces every request on stderr: "> [n]" lines for the request line
-// and the caller's header fields, "* [n] Phase +elapsed" for each phase
-// of Options.OnPhase (Resolve, Connect, Write, Header, Body, Done; a
-// redirect hop starts again), "< [n]" lines for the final head and
-// "! [n]" for an error.
+// -v traces every request on stderr: "* [n] Phase +elapsed" for each
+// phase of Options.OnPhase (Resolve, Connect, Write, Header, Body, Done; a
+// redirect hop starts again), "> [n]" lines for each request head as
+// written (Options.OnRequestHead), "< [n]" lines for the final response
+// head as received and "! [n]" for an error.
 //
 // --dump is the conformance mode of the tests (spec Appendix C): the URLs
 // are requested one after the other, --pause MS (default 50) after each

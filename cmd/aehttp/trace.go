@@ -2,53 +2,45 @@ package main
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/anyevent-go/anyevent/httpc"
 )
 
-// traceRequest prints, for -v, the request line and the caller's header
-// fields ("> " lines; the client adds Host, User-agent and the rest on the
-// wire), and hooks Options.OnPhase to print each phase the request's
-// connection enters with the time since the request started ("* " lines).
-// Redirect hops start again at Resolve (or at Write on a pooled
-// connection); Done ends each hop.
-func (s *session) traceRequest(opts *httpc.Options, n int, url string, start time.Time) {
-	fmt.Fprintf(s.stderr, "> [%d] %s %s\n", n, s.o.methodName(), url)
-	for _, f := range opts.Headers {
-		if f.Suppress {
-			fmt.Fprintf(s.stderr, "> [%d] %s: (suppressed)\n", n, f.Name)
-			continue
-		}
-		fmt.Fprintf(s.stderr, "> [%d] %s: %s\n", n, f.Name, f.Value)
-	}
+// traceRequest hooks, for -v, Options.OnPhase to print each phase the
+// request's connection enters with the time since the request started
+// ("* " lines) and Options.OnRequestHead to print each request head as
+// written ("> " lines, as curl -v shows them). Redirect hops start again
+// at Resolve (or at Write on a pooled connection); Done ends each hop.
+func (s *session) traceRequest(opts *httpc.Options, n int, start time.Time) {
 	opts.OnPhase = func(p httpc.Phase, at time.Time) {
 		fmt.Fprintf(s.stderr, "* [%d] %-7s +%s\n", n, p, at.Sub(start).Round(time.Microsecond))
 	}
+	opts.OnRequestHead = func(head []byte) {
+		fmt.Fprint(s.stderr, headLines(fmt.Sprintf("> [%d] ", n), head))
+	}
 }
 
-// traceResponse prints, for -v, the final response's status line and
-// headers ("< " lines), or the error.
+// traceResponse prints, for -v, the final response's head as received
+// ("< " lines), or the error.
 func (s *session) traceResponse(n int, r *httpc.Response) {
-	if r.HTTPVersion != "" {
-		fmt.Fprintf(s.stderr, "< [%d] %s\n", n, statusLine(r))
-		fmt.Fprint(s.stderr, headerLines(fmt.Sprintf("< [%d] ", n), r.Header()))
-	}
+	fmt.Fprint(s.stderr, headLines(fmt.Sprintf("< [%d] ", n), r.RawHead()))
 	if r.Err != nil {
 		fmt.Fprintf(s.stderr, "! [%d] %d %s\n", n, r.Status, r.Reason)
 	}
 }
 
-// statusLine rebuilds the status line from the response's fields; after
-// an error raised past the head it shows the original status.
-func statusLine(r *httpc.Response) string {
-	status, reason, has := r.Status, r.Reason, r.HasReason
-	if r.OrigStatus != 0 {
-		status, reason, has = r.OrigStatus, r.OrigReason, true
+// headLines formats the lines of an HTTP head one per output line with a
+// prefix, without their line ends and without the empty last line.
+func headLines(prefix string, head []byte) string {
+	var b strings.Builder
+	for line := range strings.Lines(string(head)) {
+		line = strings.TrimRight(line, "\r\n")
+		if line == "" {
+			break
+		}
+		b.WriteString(prefix + line + "\n")
 	}
-	line := fmt.Sprintf("HTTP/%s %03d", r.HTTPVersion, status)
-	if has {
-		line += " " + reason
-	}
-	return line
+	return b.String()
 }
