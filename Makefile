@@ -3,6 +3,8 @@ GO        ?= go
 FUZZTIME  ?= 30s
 # kqueue backends are compiled and vetted on every run (ARCHITECTURE.md decision 7).
 CROSS_OS  := darwin freebsd openbsd netbsd
+# A 32-bit build catches constants and conversions that only fit 64-bit ints.
+CROSS_ARCH := 386
 
 # Each target declares itself phony next to its rule: a rule deleted by
 # mistake then makes "make TARGET" fail instead of doing nothing.
@@ -27,6 +29,7 @@ peers:
 vet:
 	$(GO) vet ./...
 	@for os in $(CROSS_OS); do echo "GOOS=$$os go vet ./..."; GOOS=$$os $(GO) vet ./... || exit 1; done
+	@for arch in $(CROSS_ARCH); do echo "GOARCH=$$arch go vet ./..."; GOARCH=$$arch $(GO) vet ./... || exit 1; done
 
 .PHONY: lint
 lint: vet

@@ -243,7 +243,7 @@ func TestTimerStartStopAllocatesNothing(t *testing.T) {
 func armTimers(l *Loop, n int) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for range n {
-		l.Timer(time.Duration(r.IntN(int(time.Hour))), 0, func() {})
+		l.Timer(time.Duration(r.Int64N(int64(time.Hour))), 0, func() {})
 	}
 }
 
@@ -256,7 +256,7 @@ func BenchmarkTimerStartStop(b *testing.B) {
 	r := rand.New(rand.NewPCG(5, 6))
 	b.ReportAllocs()
 	for b.Loop() {
-		tm.Start(time.Duration(r.IntN(int(time.Hour))), 0)
+		tm.Start(time.Duration(r.Int64N(int64(time.Hour))), 0)
 		tm.Stop()
 	}
 }
