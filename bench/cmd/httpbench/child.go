@@ -43,6 +43,9 @@ type tally struct {
 	requests, errors uint64
 	firstErr         string
 	capped           bool
+	// polls is how many times the client polled for readiness (httpc:
+	// loop iterations, one epoll_wait each); -1 when not known.
+	polls int64
 }
 
 // fail counts a bad response; the first one's text is kept.
@@ -61,6 +64,7 @@ func (t *tally) add(o tally) {
 		t.firstErr = o.firstErr
 	}
 	t.capped = t.capped || o.capped
+	t.polls += o.polls
 }
 
 // childMain runs a client child when args start with -client, and reports
@@ -154,6 +158,7 @@ func measureRun(client string, run func() tally) *result {
 		Elapsed: elapsed, User: d.User, Sys: d.Sys, Capped: t.capped,
 		Mallocs: int64(ms1.Mallocs - ms0.Mallocs), AllocBytes: int64(ms1.TotalAlloc - ms0.TotalAlloc),
 		Reads: int64(sys1.Reads - sys0.Reads), Writes: int64(sys1.Writes - sys0.Writes),
+		Polls: t.polls,
 	}
 }
 

@@ -71,6 +71,11 @@ func smoke(t *testing.T, cfg config) {
 			}
 		}
 	}
+	for _, r := range rep.results {
+		if measured := r.Polls >= 0; measured != (r.Client == "httpc") || (measured && (r.Polls == 0 || r.Polls > 2*int64(r.Requests)+10)) {
+			t.Errorf("%s: %d polls for %d requests", r.Client, r.Polls, r.Requests)
+		}
+	}
 	if h := rep.find("httpc"); h == nil || h.AllocsPerReq() > barAllocs+0.1 {
 		t.Errorf("httpc: allocations per request %+v, want at most %v", h, barAllocs)
 	}

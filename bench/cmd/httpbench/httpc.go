@@ -40,6 +40,7 @@ func newHTTPCDriver(ld load) (*httpcDriver, error) {
 func (d *httpcDriver) run(requests int, dur time.Duration) tally {
 	d.issued, d.limit, d.stopped, d.t = 0, requests, false, tally{}
 	cap := d.l.Timer(dur, 0, func() { d.stopped = true })
+	iterations := d.l.Iterations()
 	for range min(d.conns, requests) {
 		d.issue()
 	}
@@ -50,6 +51,7 @@ func (d *httpcDriver) run(requests int, dur time.Duration) tally {
 		}
 	}
 	cap.Stop()
+	d.t.polls = int64(d.l.Iterations() - iterations)
 	d.t.capped = d.stopped && d.issued < d.limit
 	return d.t
 }

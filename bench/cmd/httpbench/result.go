@@ -16,6 +16,7 @@ type result struct {
 	AllocBytes int64         `json:"alloc_bytes"` // -1: not measured (wrk)
 	Reads      int64         `json:"reads"`       // read(2) calls; -1: not measured
 	Writes     int64         `json:"writes"`      // write(2) calls; -1: not measured
+	Polls      int64         `json:"polls"`       // epoll_wait calls (httpc); -1: not measured
 	Capped     bool          `json:"capped"`      // the time cap ended the load
 	Skipped    string        `json:"skipped,omitempty"`
 }
@@ -34,6 +35,7 @@ func (r *result) add(o *result) {
 	r.AllocBytes = addMeasured(r.AllocBytes, o.AllocBytes)
 	r.Reads = addMeasured(r.Reads, o.Reads)
 	r.Writes = addMeasured(r.Writes, o.Writes)
+	r.Polls = addMeasured(r.Polls, o.Polls)
 	r.Capped = r.Capped || o.Capped
 	r.Skipped = o.Skipped
 }
