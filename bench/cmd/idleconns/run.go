@@ -145,17 +145,19 @@ func (h *holder) acceptAll(res *result) error {
 	return h.err
 }
 
-// settleIterations is how many non-blocking iterations run before the idle
-// window: they take what the accept phase left ready (a listener's last
-// EAGAIN, the first readiness reports of the newest connections), which is
-// not a wake-up of an idle loop.
-const settleIterations = 3
+// settle is how long the loop runs before the idle window: it takes what
+// the accept phase left to report (a listener's last EAGAIN, the first
+// readiness reports of the newest connections, up to one per connection
+// and a poll's worth at a time), which is not a wake-up of an idle loop.
+const settle = 200 * time.Millisecond
 
 // sitIdle runs the loop for cfg.idle and counts its iterations: the one
 // that ends the wait, and any wake-up the idle connections cause.
 func (h *holder) sitIdle(res *result) error {
-	for range settleIterations {
-		if err := h.l.RunOnce(false); err != nil {
+	settled := false
+	h.l.Timer(settle, 0, func() { settled = true })
+	for !settled && h.err == nil {
+		if err := h.l.RunOnce(true); err != nil {
 			return err
 		}
 	}
