@@ -25,6 +25,11 @@ func TestSeedCorpus(t *testing.T) {
 	for _, tt := range dateTests {
 		pd = append(pd, []string{tt.in})
 	}
+	var jj [][]string
+	for _, s := range jarJSONSeeds(t) {
+		jj = append(jj, []string{s})
+	}
+	syncCorpus(t, "FuzzJarJSON", jj)
 	syncCorpus(t, "FuzzSetCookie", sc)
 	syncCorpus(t, "FuzzParseDate", pd)
 }

@@ -3,6 +3,7 @@ package cookie
 import (
 	"encoding/json"
 	"math"
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -25,6 +26,34 @@ func FuzzSetCookie(f *testing.F) {
 		checkJSONRoundTrip(t, j)
 		j.Expire(now, true)
 		diffNetHTTP(t, header)
+	})
+}
+
+// FuzzJarJSON loads arbitrary jar files: no panic; a jar that loads can
+// be saved and loads back the same; and no cookie of it puts a control
+// character into a Cookie header.
+func FuzzJarJSON(f *testing.F) {
+	for _, s := range jarJSONSeeds(f) {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, doc string) {
+		j := &Jar{PublicSuffixList: fixedSuffixes{}}
+		if err := json.Unmarshal([]byte(doc), j); err != nil {
+			return
+		}
+		checkJSONRoundTrip(t, j)
+		for domain, paths := range j.Domains {
+			for path := range paths {
+				for _, scheme := range []string{"http", "https"} {
+					h := j.Header(scheme, domain, path, now)
+					if strings.ContainsAny(h, "\x00\r\n") {
+						t.Fatalf("Header(%q, %q, %q) = %q", scheme, domain, path, h)
+					}
+				}
+			}
+		}
+		j.Expire(now, true)
+		checkJSONRoundTrip(t, j)
 	})
 }
 
@@ -131,5 +160,26 @@ func checkJSONRoundTrip(t *testing.T, j *Jar) {
 	}
 	if !reflect.DeepEqual(entries(&back), entries(j)) {
 		t.Fatalf("JSON round trip:\n got %v\nwant %v", entries(&back), entries(j))
+	}
+}
+
+// jarJSONSeeds returns jar files: the Perl-written one, the lenient
+// reading's test document, and a few that stress the number and string
+// conversions.
+func jarJSONSeeds(tb testing.TB) []string {
+	perl, err := os.ReadFile("testdata/perl-jar.json")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return []string{
+		string(perl),
+		lenientJarDoc,
+		`{}`,
+		`null`,
+		`{"version":1,"h":{"/":{"a":{"value":"1"}}}}`,
+		`{"version":2,"h":{"/":{"a":{"value":"1","_expires":"inf"},"b":{"_expires":"nan"},"c":{"_expires":1e308}}}}`,
+		`{"version":2,"h":{"/":{"a":{"value":"x\r\nInjected: 1"},"b\n":{"value":"1"}}},"h\r\n":{"/":{"c":{"value":"1"}}}}`,
+		`{"version":2.0,"h":{"p":{"a":{"value":"1","_hostonly":1}},"/":{"":{"value":""}}}}`,
+		`{"version":"2","\u00e9.example":{"/":{"\u00ff":{"value":"\u0100","secure":null,"_x":1}}}}`,
 	}
 }

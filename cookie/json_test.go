@@ -91,14 +91,16 @@ func TestJSONRoundTrip(t *testing.T) {
 	}
 }
 
+// lenientJarDoc is a jar file with values of the wrong JSON types.
+const lenientJarDoc = `{"version":"2","skip":"x","nil":null,"arr":[1],"h":{"/":{` +
+	`"n":{"value":12,"_expires":"123abc","_hostonly":"1","flag":true,"off":false},` +
+	`"z":{"value":"1","_expires":null,"_hostonly":0},` +
+	`"s":{"_hostonly":"0"},` +
+	`"wide":{"value":"\u4e2d"}}}}`
+
 func TestUnmarshalLenient(t *testing.T) {
-	doc := `{"version":"2","skip":"x","nil":null,"arr":[1],"h":{"/":{` +
-		`"n":{"value":12,"_expires":"123abc","_hostonly":"1","flag":true,"off":false},` +
-		`"z":{"value":"1","_expires":null,"_hostonly":0},` +
-		`"s":{"_hostonly":"0"},` +
-		`"wide":{"value":"\u4e2d"}}}}`
 	j := &Jar{PublicSuffixList: fixedSuffixes{}}
-	if err := json.Unmarshal([]byte(doc), j); err != nil {
+	if err := json.Unmarshal([]byte(lenientJarDoc), j); err != nil {
 		t.Fatal(err)
 	}
 	checkEntries(t, j, []entry{
