@@ -9,6 +9,7 @@ set -u
 declare -A peers=(
 	[dnsmasq]=dnsmasq-base
 	[nginx]=nginx-light
+	[wrk]=wrk
 )
 
 missing=()
