@@ -38,6 +38,11 @@
 //     "close"); otherwise it is closed. Then the slot is released (which
 //     may start a queued request at once) and the DoneFunc runs.
 //
+// Options.OnPhase observes the phases as they are entered and
+// Options.OnRequestHead each request head as written (aehttp -v prints
+// both); [Response.RawHead] is the response head as received, from which
+// [Response.Header] builds the map on first use.
+//
 // An idempotent request whose reused connection is closed by the server
 // before any response byte arrives is retried once on a new connection,
 // with Connection: close and one less redirect budget.
