@@ -262,31 +262,27 @@ func idempotent(method string) bool {
 // or inject headers (Appendix B W5, see validateRequest); the error's
 // Reason says which.
 //
-// The client remembers the last URL that parsed and passed validTarget:
-// both are functions of the string alone, and a Go string never changes,
-// so a request for the same string again takes the copy and skips them.
-// The method and the headers, which the caller may change between
-// requests, are checked every time.
+// The client remembers the last URL of a request that passed: parsing and
+// the target check are functions of the string alone, and a Go string
+// never changes, so a request for the same string again takes the copy
+// and checks only the method and the headers, which the caller may change
+// between requests.
 func (call *Call) setURL(url string) error {
 	cl := call.cl
-	cached := url != "" && url == cl.lastURL.Raw
-	if cached {
-		call.u = cl.lastURL
-	} else {
+	target := "" // validTarget("") holds: a remembered URL passed before
+	if url == "" || url != cl.lastURL.Raw {
 		u, err := parseURL(url)
 		if err != nil {
 			return err
 		}
-		call.u = u
-	}
-	target := url
-	if cached {
-		target = "" // validTarget("") holds: the string passed before
+		call.u, target = u, url
+	} else {
+		call.u = cl.lastURL
 	}
 	if why := validateRequest(call.method, target, call.opts.Headers); why != "" {
 		return &parseError{"httpc: invalid request: " + why, why, 599}
 	}
-	if !cached && validTarget(url) {
+	if target != "" {
 		cl.lastURL = call.u
 	}
 	return nil

@@ -57,7 +57,7 @@ type Client struct {
 	wbuf   []byte               // scratch for request heads, shared by all conns
 	trace  func(from, to Phase) // test hook: every phase transition
 	rh     respHead             // head parser state, shared: see conn.readHead
-	// lastURL is the last request URL that parsed and passed validTarget
+	// lastURL is the URL of the last request that passed setURL's checks
 	// (see Call.setURL); lastURL.Raw is "" before the first.
 	lastURL urlParts
 	// lastHosts is the slot record acquire found last; it is still in

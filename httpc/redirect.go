@@ -16,8 +16,6 @@ package httpc
 // Proxy-Authorization is never sent to an origin at all (skipUser).
 // CompatCredentials forwards everything to every hop, as AnyEvent does.
 
-import "strings"
-
 func redirectStatus(s int) bool {
 	switch s {
 	case 301, 302, 303, 307, 308:
@@ -55,7 +53,7 @@ func (call *Call) normalizeHopLocation() error {
 		return nil
 	}
 	base := &call.u
-	if call.cl.Compat&CompatCredentials == 0 && strings.IndexByte(base.Authority, '@') >= 0 {
+	if call.cl.Compat&CompatCredentials == 0 {
 		b := base.withoutUserinfo() // W6: the next hop's URL gets no credentials
 		base = &b
 	}

@@ -53,7 +53,8 @@ func nginxPath() string {
 }
 
 // startNginx runs nginx with its own configuration in a temporary
-// directory, answering /hello with server.Body on a free loopback port. It inherits the caller's CPU affinity.
+// directory, answering /hello with server.Body on a free loopback port.
+// It inherits the caller's CPU affinity.
 func startNginx(bin string) (*peer, error) {
 	dir, err := os.MkdirTemp("", "httpbench-nginx-")
 	if err != nil {
