@@ -25,10 +25,12 @@
 //  1. Update the cached time ([Loop.Now]).
 //  2. Run deferred functions in FIFO order; functions they defer run in the
 //     same step, for at most 8 passes, the rest in the next iteration.
-//  3. Compute the poll timeout: zero if step 2 ran anything or anything is
-//     pending (deferred functions, watchers still ready, idle watchers, a
-//     ready condition variable, a Stop), else the time to the earliest
-//     timer, else forever.
+//     Then write the output queued by handles with Autocork set, one system
+//     call per handle (this runs no callback).
+//  3. Compute the poll timeout: zero if step 2 ran a deferred function or
+//     anything is pending (deferred functions, watchers still ready, idle
+//     watchers, a ready condition variable, a Stop), else the time to the
+//     earliest timer, else forever.
 //  4. Poll (epoll_wait or kevent).
 //  5. Run functions posted from other goroutines, in the order posted.
 //  6. Record the readiness reports and run the I/O callbacks of watchers that

@@ -123,8 +123,11 @@ type HandleOptions struct {
 	// NoDelay sets TCP_NODELAY, KeepAlive sets SO_KEEPALIVE (only when
 	// true, as in AnyEvent).
 	NoDelay, KeepAlive bool
-	// Autocork queues every write until the next loop iteration instead
-	// of trying write(2) at once.
+	// Autocork queues every write instead of trying write(2) at once; the
+	// loop makes the queued writes of all corked handles together, one
+	// system call per handle, just before it polls again (see
+	// handle_cork.go). A client that issues requests from its response
+	// callbacks sends them in one burst per iteration this way.
 	Autocork bool
 	// Peername names the peer for a TLS filter (SNI, host verification).
 	Peername string
@@ -165,6 +168,7 @@ type Handle struct {
 	lowWater  int
 	wbufMax   int
 	autocork  bool
+	corked    bool // on the loop's cork list
 	wblocked  bool // the last write hit EAGAIN or was short: wait for Write
 	shutdown  bool // Shutdown requested: half-close once the queue is empty
 	shutDone  bool
@@ -490,7 +494,7 @@ func (h *Handle) updateInterest() {
 	if h.wantsRead() {
 		ev |= Read
 	}
-	if h.outPending() > 0 {
+	if h.outPending() > 0 && !h.corked {
 		ev |= Write
 	}
 	if ev != h.w.Interest() {

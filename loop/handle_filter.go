@@ -329,6 +329,8 @@ func (h *Handle) writeFiltered(p []byte, owned bool) {
 			return
 		}
 		wrote = n
+	} else if h.autocork && h.outPending() > 0 {
+		h.cork()
 	}
 	h.afterWrite(wrote, false)
 }

@@ -14,10 +14,16 @@ type handleShared struct {
 	// chunks are free write chunks of capacity writeChunkSize: copies of
 	// small writes that could not go out at once (STYLE B7.7, a free list
 	// owned by the loop).
-	chunks [][]byte
+	chunks freeList[[]byte]
+	// lists are free chunk lists of write queues (capacity chunkListCap).
+	lists freeList[[]wchunk]
 	// iov and iovecs are the reused arguments of writev.
 	iov    [][]byte
 	iovecs sys.Iovecs
+	// corked lists the handles whose corked output waits for the flush
+	// before the next poll; flushing is the list being flushed (reused
+	// backing array).
+	corked, flushing []*Handle
 }
 
 const (
@@ -30,6 +36,10 @@ const (
 	writeChunkSize = 4096
 	// maxFreeChunks bounds the loop's free list: 256 KiB.
 	maxFreeChunks = 64
+	// chunkListCap is the capacity of a pooled chunk list, and
+	// maxFreeLists bounds their free list (40 KiB).
+	chunkListCap = 4
+	maxFreeLists = 256
 	// maxWritev is IOV_MAX on Linux and the BSDs: writev takes no more.
 	maxWritev = sys.MaxWritev
 )
@@ -43,18 +53,51 @@ func (sh *handleShared) scratchFor(n int) []byte {
 }
 
 func (sh *handleShared) getChunk() []byte {
-	if k := len(sh.chunks); k > 0 {
-		b := sh.chunks[k-1]
-		sh.chunks[k-1] = nil
-		sh.chunks = sh.chunks[:k-1]
+	if b, ok := sh.chunks.get(); ok {
 		return b
 	}
 	return make([]byte, 0, writeChunkSize)
 }
 
 func (sh *handleShared) putChunk(b []byte) {
-	if cap(b) == writeChunkSize && len(sh.chunks) < maxFreeChunks {
-		sh.chunks = append(sh.chunks, b[:0])
+	if cap(b) == writeChunkSize {
+		sh.chunks.put(b[:0], maxFreeChunks)
+	}
+}
+
+func (sh *handleShared) getChunkList() []wchunk {
+	if c, ok := sh.lists.get(); ok {
+		return c
+	}
+	return make([]wchunk, 0, chunkListCap)
+}
+
+// putChunkList takes back an emptied chunk list (pop cleared its entries).
+func (sh *handleShared) putChunkList(c []wchunk) {
+	if cap(c) == chunkListCap {
+		sh.lists.put(c[:0], maxFreeLists)
+	}
+}
+
+// freeList is a bounded stack of reusable items.
+type freeList[T any] struct{ items []T }
+
+func (f *freeList[T]) get() (x T, ok bool) {
+	k := len(f.items)
+	if k == 0 {
+		return x, false
+	}
+	x = f.items[k-1]
+	var zero T
+	f.items[k-1] = zero
+	f.items = f.items[:k-1]
+	return x, true
+}
+
+// put keeps x unless the list holds limit items already.
+func (f *freeList[T]) put(x T, limit int) {
+	if len(f.items) < limit {
+		f.items = append(f.items, x)
 	}
 }
 

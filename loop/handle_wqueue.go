@@ -23,6 +23,9 @@ type wchunk struct {
 // with owned true the queue keeps p itself.
 func (q *writeQueue) push(sh *handleShared, p []byte, owned bool) {
 	q.n += len(p)
+	if q.chunks == nil {
+		q.chunks = sh.getChunkList()
+	}
 	switch {
 	case owned:
 		q.chunks = append(q.chunks, wchunk{b: p})
@@ -85,10 +88,15 @@ func (q *writeQueue) pop(sh *handleShared) {
 	q.chunks = q.chunks[:k]
 }
 
-// reset drops everything queued and releases the queue's memory.
+// reset drops everything queued and releases the queue's memory: the
+// chunk list goes back to the loop's free list, so a handle that queues
+// now and then (Autocork queues every write) allocates nothing for it.
 func (q *writeQueue) reset(sh *handleShared) {
 	for len(q.chunks) > 0 {
 		q.pop(sh)
+	}
+	if q.chunks != nil {
+		sh.putChunkList(q.chunks)
 	}
 	q.chunks, q.n = nil, 0
 }

@@ -9,7 +9,8 @@ import (
 
 // Write sends p (AnyEvent push_write). Unless Autocork is set or the socket
 // is known to be full, it tries one write(2) at once and queues only the
-// rest, copied, so the caller may reuse p when Write returns. Write never
+// rest, copied (with Autocork, the loop writes the queue before it next
+// polls), so the caller may reuse p when Write returns. Write never
 // calls back: errors reach OnError, and OnDrain runs, on the loop after
 // Write returns.
 func (h *Handle) Write(p []byte) { h.write(p, false) }
@@ -50,6 +51,9 @@ func (h *Handle) write(p []byte, owned bool) {
 			}
 			wrote = n
 		}
+	}
+	if h.autocork && len(p) > 0 {
+		h.cork()
 	}
 	h.afterWrite(wrote, false)
 }

@@ -101,7 +101,7 @@ func (l *Loop) Fd() int { return l.poller.fd() }
 // a [Loop.Post] can wake it.
 func (l *Loop) Timeout() time.Duration {
 	switch {
-	case len(l.deferred) > 0 || len(l.again) > 0 || len(l.idles) > 0 || len(l.closing) > 0 || l.stopFlag || l.interrupt:
+	case len(l.deferred) > 0 || len(l.again) > 0 || len(l.idles) > 0 || len(l.closing) > 0 || l.corkPending() || l.stopFlag || l.interrupt:
 		return 0
 	case len(l.timers) > 0:
 		return time.Duration(max(l.timers[0].when-l.now, 0))
@@ -149,6 +149,7 @@ func (l *Loop) iterate(block bool) error {
 	l.interrupt = false
 	l.NowUpdate()
 	worked := l.runDeferred()
+	l.flushCorked()
 	// An iteration whose deferred functions did work does not sleep: they
 	// may have changed what the caller of RunOnce is waiting for (libuv
 	// UV_RUN_ONCE does the same after running pending callbacks).
