@@ -116,6 +116,7 @@ func (c *conn) handleOptions() *loop.HandleOptions {
 		o = *p
 	}
 	o.OnRead, o.OnEOF, o.OnError, o.OnDrain, o.OnStartTLS = c.onRead, c.onEOF, c.onError, nil, nil
+	o.Autocork = true // the requests of one iteration leave in one burst
 	o.Timeout, o.RTimeout, o.WTimeout = c.call.timeout, 0, 0
 	c.tmo = c.call.timeout
 	o.OnTimeout, o.OnRTimeout, o.OnWTimeout = nil, nil, nil

@@ -24,6 +24,9 @@
 //  3. Phases. The connection steps through PhaseResolve → PhaseConnect →
 //     (PhaseProxy → PhaseTLS, later) → PhaseWrite → PhaseHeader →
 //     PhaseBody → PhaseDone; a pooled connection enters at PhaseWrite.
+//     The request is written when the loop next polls (the connection's
+//     handle is corked): requests issued by the callbacks of one iteration
+//     leave in one burst, which spares a fast server a wake-up per request.
 //     Each phase starts a fresh inactivity period of Options.Timeout: the
 //     timeout is reset by any I/O and there is no overall deadline.
 //  4. Head. Interim 1xx responses are skipped, except 101, which is

@@ -109,8 +109,10 @@ type Options struct {
 	// persistent request; nil means true (no proxy support yet).
 	KeepAlive *bool
 	// HandleParams tunes every loop.Handle made for the request (read
-	// sizes, buffer limits, NoDelay, KeepAlive, Autocork). Its callbacks
-	// and timeouts are ignored: the client sets its own.
+	// sizes, buffer limits, NoDelay, KeepAlive). Its callbacks, timeouts
+	// and Autocork are ignored: the client sets its own, and corks every
+	// connection so that the requests issued during one loop iteration
+	// are written together just before the loop polls.
 	HandleParams *loop.HandleOptions
 	// OnPhase observes the request's progress: every phase its connection
 	// enters, with the time of the transition, and PhaseDone when a hop
