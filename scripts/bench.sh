@@ -47,7 +47,7 @@ go test -run '^$' -bench VersusGo -benchtime 30000x ./dns/ | tee "$out/dns.txt"
 # nginx when installed (make test installs it), else the evio server; wrk when
 # on PATH. A run with failed requests still gives its figures, marked FAIL.
 (cd bench && go build -o "$out/httpbench" ./cmd/httpbench)
-"$out/httpbench" -requests 1000000 -duration 5s -rounds 2 | tee "$out/http.txt" ||
+"$out/httpbench" -requests 1000000 -duration 5s -rounds 3 | tee "$out/http.txt" ||
 	echo "bench: httpbench failed" >&2
 
 # --- summary ----------------------------------------------------------------
@@ -65,7 +65,9 @@ echo_ratio() { awk -v c="$1" '$1 == "ratio" && $3 == c { sub(",", "", $6); print
 idle_val() { awk -v k="$1" -v f="$2" 'index($0, k) == 1 { print $f }' "$out/idle.txt"; }
 # http_col CLIENT COLUMN: a column of httpbench's table ("-" when not measured).
 http_col() { awk -v c="$1" -v k="$2" '$1 == c && $2 ~ /^[0-9]+$/ { print $k }' "$out/http.txt"; }
-http_ratio() { awk -v p="httpc/$1" '$1 == "ratio" && $2 == p { print $4 }' "$out/http.txt"; }
+# http_ratio PEER: the figure httpbench judges P1 on (with 3 rounds or more,
+# the median of the round-by-round ratios).
+http_ratio() { awk -v p="httpc/$1" '$1 == "target" && $2 == "P1" && $3 == p { for (i = 4; i <= NF; i++) if ($i == "<=") print $(i - 1) }' "$out/http.txt"; }
 calc() { awk "BEGIN { print $1 }"; }
 # verdict FIGURE OP BAR: PASS or FAIL (NA when the figure is missing).
 verdict() {

@@ -40,7 +40,10 @@
 // allocated per request, read(2) and write(2) calls per request and the
 // rate; then the ratios httpc/peer of CPU per request and the targets
 // P1, P2 and P4 with their bars. -rounds N repeats every client N times,
-// rotating the order, and sums. -cpuprofile DIR writes a pprof CPU
+// rotating the order, and sums; with two rounds or more each ratio line
+// also gives the median and range of the round-by-round ratios, and with
+// three or more P1 is judged on that median, which the machine's speed
+// drifting during the run moves less than the sums. -cpuprofile DIR writes a pprof CPU
 // profile of each Go client's measured load (httpc-1.pprof, ...; the
 // profiler's own cost is then in the figures).
 package main
@@ -105,7 +108,7 @@ type config struct {
 	requests int           // requests per client per round
 	duration time.Duration // time cap per client per round
 	warmup   int           // unmeasured requests per connection first
-	rounds   int           // times each client runs; figures are summed
+	rounds   int           // times each client runs; figures are summed, ratios also paired per round
 	pin      bool          // clients on CPU 0, server on CPU 1
 	log      bool          // progress on stderr
 	profile  string        // directory for CPU profiles of the Go clients, "" for none

@@ -19,6 +19,8 @@ type result struct {
 	Polls      int64         `json:"polls"`       // epoll_wait calls (httpc); -1: not measured
 	Capped     bool          `json:"capped"`      // the time cap ended the load
 	Skipped    string        `json:"skipped,omitempty"`
+	// rounds holds the CPU µs per request of each round, in round order.
+	rounds []float64
 }
 
 // add sums o into r; a figure that o did not measure stays unmeasured.
@@ -38,6 +40,7 @@ func (r *result) add(o *result) {
 	r.Polls = addMeasured(r.Polls, o.Polls)
 	r.Capped = r.Capped || o.Capped
 	r.Skipped = o.Skipped
+	r.rounds = append(r.rounds, o.CPUPerReq())
 }
 
 func addMeasured(a, b int64) int64 {
