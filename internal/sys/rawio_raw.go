@@ -12,16 +12,18 @@ import (
 // valid address even for zero bytes.
 var zero uintptr
 
+// bufPtr is the address the kernel is given for p: &zero for an empty p.
+func bufPtr(p []byte) unsafe.Pointer {
+	if len(p) > 0 {
+		return unsafe.Pointer(&p[0])
+	}
+	return unsafe.Pointer(&zero)
+}
+
 // Read is read(2) on a non-blocking descriptor; see rawio.go. It returns
 // the raw [syscall.Errno] of a failure, EINTR included.
 func Read(fd int, p []byte) (int, error) {
-	var p0 unsafe.Pointer
-	if len(p) > 0 {
-		p0 = unsafe.Pointer(&p[0])
-	} else {
-		p0 = unsafe.Pointer(&zero)
-	}
-	n, _, e := unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(p0), uintptr(len(p)))
+	n, _, e := unix.RawSyscall(unix.SYS_READ, uintptr(fd), uintptr(bufPtr(p)), uintptr(len(p)))
 	if e != 0 {
 		return 0, e
 	}
@@ -30,13 +32,7 @@ func Read(fd int, p []byte) (int, error) {
 
 // Write is write(2) on a non-blocking descriptor; see rawio.go.
 func Write(fd int, p []byte) (int, error) {
-	var p0 unsafe.Pointer
-	if len(p) > 0 {
-		p0 = unsafe.Pointer(&p[0])
-	} else {
-		p0 = unsafe.Pointer(&zero)
-	}
-	n, _, e := unix.RawSyscall(unix.SYS_WRITE, uintptr(fd), uintptr(p0), uintptr(len(p)))
+	n, _, e := unix.RawSyscall(unix.SYS_WRITE, uintptr(fd), uintptr(bufPtr(p)), uintptr(len(p)))
 	if e != 0 {
 		return 0, e
 	}
