@@ -211,7 +211,8 @@ func NewHandle(l *Loop, fd int, opts *HandleOptions) (*Handle, error) {
 	if opts == nil {
 		opts = &HandleOptions{}
 	}
-	if err := checkStream(fd); err != nil {
+	socket, err := checkStream(fd)
+	if err != nil {
 		return nil, err
 	}
 	if err := unix.SetNonblock(fd, true); err != nil {
@@ -227,6 +228,7 @@ func NewHandle(l *Loop, fd int, opts *HandleOptions) (*Handle, error) {
 		return nil, err
 	}
 	h.w = w
+	w.socket = socket
 	h.last = [3]int64{l.now, l.now, l.now}
 	h.setTimeouts(opts)
 	h.reading = h.onRead != nil
@@ -260,17 +262,18 @@ func (h *Handle) configure(o *HandleOptions) {
 
 // checkStream refuses sockets that are not SOCK_STREAM (AnyEvent: "only
 // stream sockets supported"); pipes and terminals are fine.
-func checkStream(fd int) error {
+// checkStream accepts a stream socket (socket true), a pipe or a terminal.
+func checkStream(fd int) (socket bool, err error) {
 	typ, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE)
 	switch {
 	case err == unix.ENOTSOCK:
-		return nil
+		return false, nil
 	case err != nil:
-		return newOpError("getsockopt", err)
+		return false, newOpError("getsockopt", err)
 	case typ != unix.SOCK_STREAM:
-		return errNotStream
+		return false, errNotStream
 	}
-	return nil
+	return true, nil
 }
 
 func setSockopts(fd int, o *HandleOptions) error {

@@ -5,7 +5,6 @@ import (
 	"io"
 	"syscall"
 
-	"github.com/anyevent-go/anyevent/internal/sys"
 	"golang.org/x/sys/unix"
 )
 
@@ -162,7 +161,7 @@ func (h *Handle) readCipher() (n int, more bool) {
 	} else {
 		buf = h.sh.scratchFor(k)[:k]
 	}
-	n, err := sys.Read(h.fd, buf)
+	n, err := h.w.sysRead(buf)
 	switch {
 	case err == unix.EINTR:
 		return 0, true

@@ -3,7 +3,6 @@ package loop
 import (
 	"syscall"
 
-	"github.com/anyevent-go/anyevent/internal/sys"
 	"golang.org/x/sys/unix"
 )
 
@@ -101,7 +100,7 @@ func (h *Handle) readPlain() {
 // the fd may hold more data.
 func (h *Handle) readOnce() (n int, more bool) {
 	k := h.readSize
-	n, err := sys.Read(h.fd, h.tail(k))
+	n, err := h.w.sysRead(h.tail(k))
 	switch {
 	case err == unix.EINTR:
 		return 0, true

@@ -3,7 +3,6 @@ package loop
 import (
 	"syscall"
 
-	"github.com/anyevent-go/anyevent/internal/sys"
 	"golang.org/x/sys/unix"
 )
 
@@ -164,12 +163,13 @@ func (h *Handle) writeQueued() (n int, short bool, err error) {
 		if len(h.wq.chunks) == 1 {
 			p := h.wq.front()
 			want = len(p)
-			n, err = sys.Write(h.fd, p)
+			n, err = h.w.sysWrite(p)
 		} else {
 			iov := h.wq.gather(h.sh.iov[:0])
 			for _, p := range iov {
 				want += len(p)
 			}
+			h.l.stats.Writes++
 			n, err = h.sh.iovecs.Writev(h.fd, iov)
 			clear(iov)
 			h.sh.iov = iov[:0]

@@ -27,6 +27,7 @@ type IO struct {
 	interest Events
 	queued   bool // in l.pending or l.again
 	active   bool
+	socket   bool // a Handle's socket: Read and Write use recv and send
 }
 
 // fdReg is the loop's record of one registered fd, shared by its watchers.
@@ -106,10 +107,12 @@ func (w *IO) Ready() Events { return w.reg.ready }
 
 // Read reads from the fd, which must be non-blocking: the call bypasses the
 // scheduler's system-call hooks (internal/sys/rawio.go). EAGAIN clears read
-// readiness. EINTR is retried.
+// readiness. EINTR is retried. The watcher of a [Handle] over a socket uses
+// recv(2) and send(2), which skip the file layer; every call is counted in
+// [Stats].
 func (w *IO) Read(p []byte) (int, error) {
 	for {
-		n, err := sys.Read(w.reg.fd, p)
+		n, err := w.sysRead(p)
 		switch err {
 		case nil:
 			return n, nil
@@ -127,7 +130,7 @@ func (w *IO) Read(p []byte) (int, error) {
 // retried.
 func (w *IO) Write(p []byte) (int, error) {
 	for {
-		n, err := sys.Write(w.reg.fd, p)
+		n, err := w.sysWrite(p)
 		switch err {
 		case nil:
 			if n < len(p) {
@@ -141,6 +144,26 @@ func (w *IO) Write(p []byte) (int, error) {
 		}
 		return 0, err
 	}
+}
+
+// sysRead makes one read(2), or recv(2) on a Handle's socket, and counts
+// it.
+func (w *IO) sysRead(p []byte) (int, error) {
+	w.reg.l.stats.Reads++
+	if w.socket {
+		return sys.Recv(w.reg.fd, p)
+	}
+	return sys.Read(w.reg.fd, p)
+}
+
+// sysWrite makes one write(2), or send(2) on a Handle's socket, and counts
+// it.
+func (w *IO) sysWrite(p []byte) (int, error) {
+	w.reg.l.stats.Writes++
+	if w.socket {
+		return sys.Send(w.reg.fd, p)
+	}
+	return sys.Write(w.reg.fd, p)
 }
 
 // Stop ends the watch; the callback will not run again, even for events

@@ -46,9 +46,10 @@ type Loop struct {
 	onClose  []func()      // OnClose, in registration order
 
 	iterations uint64
-	depth      int  // > 0 while an iteration is running
-	stopFlag   bool // set by Stop, read by Run
-	interrupt  bool // a CondVar became ready: don't sleep in this iteration
+	stats      Stats // Reads and Writes; Iterations is filled in by Stats
+	depth      int   // > 0 while an iteration is running
+	stopFlag   bool  // set by Stop, read by Run
+	interrupt  bool  // a CondVar became ready: don't sleep in this iteration
 	closed     bool
 }
 

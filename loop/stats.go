@@ -1,0 +1,24 @@
+package loop
+
+// Stats counts the system calls a loop made to move data: the figures
+// behind "one read and one write per request" (PERFORMANCE.md P3), which
+// /proc/self/io cannot give once Handles use recv(2) and send(2).
+type Stats struct {
+	// Iterations is [Loop.Iterations]: one poll (epoll_wait or kevent)
+	// each.
+	Iterations uint64
+	// Reads counts read(2) and recv(2) calls of [IO.Read] and of the
+	// Handles, EAGAIN and EINTR results included.
+	Reads uint64
+	// Writes counts write(2), writev(2) and send(2) calls of [IO.Write]
+	// and of the Handles, failed ones included.
+	Writes uint64
+}
+
+// Stats returns the loop's counters. Like every method but Post, it must
+// be called on the loop's goroutine.
+func (l *Loop) Stats() Stats {
+	s := l.stats
+	s.Iterations = l.iterations
+	return s
+}
