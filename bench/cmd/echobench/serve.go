@@ -44,10 +44,12 @@ type report struct {
 // server is the echo server under test, running in the child.
 type server interface {
 	addr() string
-	echoed() uint64     // bytes echoed so far
-	iterations() uint64 // loop iterations so far (0 for net)
-	run() error         // serves until shutdown
-	shutdown()          // may be called from any goroutine
+	echoed() uint64 // bytes echoed so far
+	// counts returns the loop iterations (0 for net) and the read and
+	// write system calls of the server so far.
+	counts() (iterations uint64, sys measure.SyscallCounts)
+	run() error // serves until shutdown
+	shutdown()  // may be called from any goroutine
 }
 
 // snapshot is the state of the child at "start" or "stop".
@@ -60,24 +62,22 @@ type snapshot struct {
 	sys        measure.SyscallCounts
 }
 
-// take snapshots the child. The loop server's iteration counter is read
-// through a Post, and /proc/self/io with a read into a new buffer, both of
-// which allocate: at "start" (before true) they are read before the
-// allocation counter, at "stop" after it, so that the window counts only
-// what the server allocated.
+// take snapshots the child. The loop server's counters are read through
+// a Post, the net server's from /proc/self/io with a read into a new
+// buffer, both of which allocate: at "start" (before true) they are read
+// before the allocation counter, at "stop" after it, so that the window
+// counts only what the server allocated.
 func take(s server, before bool) snapshot {
 	var snap snapshot
 	if before {
-		snap.iterations = s.iterations()
-		snap.sys, _ = measure.SelfSyscalls()
+		snap.iterations, snap.sys = s.counts()
 	}
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	snap.cpu, _ = measure.SelfUsage()
 	snap.mallocs, snap.allocBytes, snap.bytes = ms.Mallocs, ms.TotalAlloc, s.echoed()
 	if !before {
-		snap.sys, _ = measure.SelfSyscalls()
-		snap.iterations = s.iterations()
+		snap.iterations, snap.sys = s.counts()
 	}
 	return snap
 }
@@ -190,17 +190,19 @@ func (s *loopServer) echo(h *loop.Handle) {
 func (s *loopServer) addr() string   { return s.ln.Addr().String() }
 func (s *loopServer) echoed() uint64 { return s.bytes.Load() }
 
-// iterations asks the loop for its counter; the Post wakes it once.
-func (s *loopServer) iterations() uint64 {
-	ch := make(chan uint64, 1)
-	if s.l.Post(func() { ch <- s.l.Iterations() }) != nil {
-		return 0
+// counts asks the loop for its counters (the loop's own: its Handles use
+// recv and send, which /proc/self/io does not count); the Post wakes it
+// once.
+func (s *loopServer) counts() (uint64, measure.SyscallCounts) {
+	ch := make(chan loop.Stats, 1)
+	if s.l.Post(func() { ch <- s.l.Stats() }) != nil {
+		return 0, measure.SyscallCounts{}
 	}
 	select {
-	case n := <-ch:
-		return n
+	case st := <-ch:
+		return st.Iterations, measure.SyscallCounts{Reads: st.Reads, Writes: st.Writes}
 	case <-time.After(5 * time.Second):
-		return 0
+		return 0, measure.SyscallCounts{}
 	}
 }
 
@@ -228,10 +230,13 @@ func newNetServer() (*netServer, error) {
 	return &netServer{ln: ln}, nil
 }
 
-func (s *netServer) addr() string       { return s.ln.Addr().String() }
-func (s *netServer) echoed() uint64     { return s.bytes.Load() }
-func (s *netServer) iterations() uint64 { return 0 }
-func (s *netServer) shutdown()          { s.ln.Close() }
+func (s *netServer) addr() string   { return s.ln.Addr().String() }
+func (s *netServer) echoed() uint64 { return s.bytes.Load() }
+func (s *netServer) counts() (uint64, measure.SyscallCounts) {
+	c, _ := measure.SelfSyscalls()
+	return 0, c
+}
+func (s *netServer) shutdown() { s.ln.Close() }
 
 func (s *netServer) run() error {
 	for {

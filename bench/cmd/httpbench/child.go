@@ -46,6 +46,10 @@ type tally struct {
 	// polls is how many times the client polled for readiness (httpc:
 	// loop iterations, one epoll_wait each); -1 when not known.
 	polls int64
+	// reads and writes are the client's own counts of its read and write
+	// system calls (httpc: loop.Stats, as its recv and send calls escape
+	// /proc/self/io); -1 to take them from /proc/self/io.
+	reads, writes int64
 }
 
 // fail counts a bad response; the first one's text is kept.
@@ -65,6 +69,8 @@ func (t *tally) add(o tally) {
 	}
 	t.capped = t.capped || o.capped
 	t.polls += o.polls
+	t.reads += o.reads
+	t.writes += o.writes
 }
 
 // childMain runs a client child when args start with -client, and reports
@@ -140,7 +146,7 @@ func newDriver(ld load) (driver, error) {
 }
 
 // measureRun brackets run with the process's CPU time, allocation counters
-// and read/write system call counters.
+// and, unless run counts them itself, read/write system call counters.
 func measureRun(client string, run func() tally) *result {
 	var ms0, ms1 runtime.MemStats
 	sys0, _ := measure.SelfSyscalls()
@@ -153,12 +159,14 @@ func measureRun(client string, run func() tally) *result {
 	runtime.ReadMemStats(&ms1)
 	sys1, _ := measure.SelfSyscalls()
 	d := cpu1.Sub(cpu0)
+	if t.reads < 0 {
+		t.reads, t.writes = int64(sys1.Reads-sys0.Reads), int64(sys1.Writes-sys0.Writes)
+	}
 	return &result{
 		Client: client, Requests: t.requests, Errors: t.errors, FirstError: t.firstErr,
 		Elapsed: elapsed, User: d.User, Sys: d.Sys, Capped: t.capped,
 		Mallocs: int64(ms1.Mallocs - ms0.Mallocs), AllocBytes: int64(ms1.TotalAlloc - ms0.TotalAlloc),
-		Reads: int64(sys1.Reads - sys0.Reads), Writes: int64(sys1.Writes - sys0.Writes),
-		Polls: t.polls,
+		Reads: t.reads, Writes: t.writes, Polls: t.polls,
 	}
 }
 

@@ -40,7 +40,7 @@ func newHTTPCDriver(ld load) (*httpcDriver, error) {
 func (d *httpcDriver) run(requests int, dur time.Duration) tally {
 	d.issued, d.limit, d.stopped, d.t = 0, requests, false, tally{}
 	cap := d.l.Timer(dur, 0, func() { d.stopped = true })
-	iterations := d.l.Iterations()
+	st := d.l.Stats()
 	for range min(d.conns, requests) {
 		d.issue()
 	}
@@ -51,7 +51,9 @@ func (d *httpcDriver) run(requests int, dur time.Duration) tally {
 		}
 	}
 	cap.Stop()
-	d.t.polls = int64(d.l.Iterations() - iterations)
+	end := d.l.Stats()
+	d.t.polls = int64(end.Iterations - st.Iterations)
+	d.t.reads, d.t.writes = int64(end.Reads-st.Reads), int64(end.Writes-st.Writes)
 	d.t.capped = d.stopped && d.issued < d.limit
 	return d.t
 }

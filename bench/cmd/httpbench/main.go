@@ -25,9 +25,10 @@
 // Each Go client is this program re-executed with a hidden -client flag,
 // GOMAXPROCS=1: the child makes an unmeasured warm-up (-warmup requests per
 // connection, which opens the connections), then measures the load with
-// getrusage(RUSAGE_SELF), runtime.MemStats and /proc/self/io around it and
-// reports to the parent in one JSON line, so that every figure is that
-// client's alone. wrk cannot be asked from inside: its figures are the
+// getrusage(RUSAGE_SELF), runtime.MemStats and /proc/self/io around it
+// (httpc: loop.Stats, whose counts include the recv and send calls that
+// /proc/self/io misses) and reports to the parent in one JSON line, so
+// that every figure is that client's alone. wrk cannot be asked from inside: its figures are the
 // rusage of the whole wrk process (connection set-up included, a few
 // hundred microseconds), and it is bounded by time only (whole seconds).
 //
@@ -37,7 +38,7 @@
 //
 // The table gives, per client, the requests done, CPU µs per request
 // (user+sys), user and system µs per request, allocations and bytes
-// allocated per request, read(2) and write(2) calls per request and the
+// allocated per request, read and write system calls per request and the
 // rate; then the ratios httpc/peer of CPU per request and the targets
 // P1, P2 and P4 with their bars. -rounds N repeats every client N times,
 // rotating the order, and sums; with two rounds or more each ratio line

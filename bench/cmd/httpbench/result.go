@@ -14,8 +14,8 @@ type result struct {
 	Sys        time.Duration `json:"sys_ns"`
 	Mallocs    int64         `json:"mallocs"`     // -1: not measured (wrk)
 	AllocBytes int64         `json:"alloc_bytes"` // -1: not measured (wrk)
-	Reads      int64         `json:"reads"`       // read(2) calls; -1: not measured
-	Writes     int64         `json:"writes"`      // write(2) calls; -1: not measured
+	Reads      int64         `json:"reads"`       // read(2)/recv(2) calls; -1: not measured
+	Writes     int64         `json:"writes"`      // write(2)/writev(2)/send(2) calls; -1: not measured
 	Polls      int64         `json:"polls"`       // epoll_wait calls (httpc); -1: not measured
 	Capped     bool          `json:"capped"`      // the time cap ended the load
 	Skipped    string        `json:"skipped,omitempty"`
