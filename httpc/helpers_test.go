@@ -13,6 +13,9 @@ import (
 
 const ua = DefaultUserAgent
 
+// empty200 is a response without a body.
+const empty200 = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+
 type result struct {
 	body []byte
 	r    *Response
@@ -132,6 +135,21 @@ func answerBy(respond func(req string) string) testserver.Script {
 			c.Write(respond(req))
 		}
 	}
+}
+
+// answerByLine returns a script that answers each request with the
+// response whose key starts its request line ("GET /a "), or with def,
+// until the client closes the connection. Keys end with the space after
+// the target, so at most one matches.
+func answerByLine(def string, byLine map[string]string) testserver.Script {
+	return answerBy(func(req string) string {
+		for start, resp := range byLine {
+			if strings.HasPrefix(req, start) {
+				return resp
+			}
+		}
+		return def
+	})
 }
 
 // answerOnce returns a script that answers one request with resp, then

@@ -180,18 +180,11 @@ func TestNoReuseWithUnreadBytes(t *testing.T) {
 func TestCompat(t *testing.T) {
 	l, cl := newClient(t)
 	cl.Compat = CompatInterim | CompatFraming | CompatOnBody | CompatLocationNoURI
-	s := startServer(t, answerBy(func(req string) string {
-		switch {
-		case strings.HasPrefix(req, "GET /103 "):
-			return "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
-		case strings.HasPrefix(req, "GET /abc "):
-			return "HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n"
-		case strings.HasPrefix(req, "GET /over "):
-			return "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcEXTRA"
-		case strings.HasPrefix(req, "GET /loc "):
-			return "HTTP/1.1 201 Created\r\nLocation: ?x=1\r\nContent-Length: 0\r\n\r\n"
-		}
-		return ""
+	s := startServer(t, answerByLine("", map[string]string{
+		"GET /103 ":  "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n",
+		"GET /abc ":  "HTTP/1.1 200 OK\r\nContent-Length: abc\r\n\r\n",
+		"GET /over ": "HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nabcEXTRA",
+		"GET /loc ":  "HTTP/1.1 201 Created\r\nLocation: ?x=1\r\nContent-Length: 0\r\n\r\n",
 	}))
 	res := do(t, l, cl, "GET", s.URL("/103"), nil)
 	checkStatus(t, res, 103, "Early Hints")

@@ -131,14 +131,9 @@ func TestRedirectMethods(t *testing.T) {
 	}{{0, "/a//dbl"}, {CompatLocation, "/a/dbl"}} {
 		l, cl := newClient(t)
 		cl.Compat = tc.compat
-		s := startServer(t, answerBy(func(req string) string {
-			switch {
-			case strings.HasPrefix(req, "HEAD / "):
-				return "HTTP/1.1 303 See Other\r\nLocation: /h\r\nContent-Length: 0\r\n\r\n"
-			case strings.HasPrefix(req, "POST /a/b "):
-				return "HTTP/1.1 308 Perm\r\nLocation: .//dbl\r\nContent-Length: 0\r\n\r\n"
-			}
-			return "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+		s := startServer(t, answerByLine(empty200, map[string]string{
+			"HEAD / ":    "HTTP/1.1 303 See Other\r\nLocation: /h\r\nContent-Length: 0\r\n\r\n",
+			"POST /a/b ": "HTTP/1.1 308 Perm\r\nLocation: .//dbl\r\nContent-Length: 0\r\n\r\n",
 		}))
 		hp := s.URL("")[len("http://"):]
 		res := do(t, l, cl, "HEAD", s.URL("/"), nil)
@@ -170,19 +165,11 @@ func TestLocationNormalisation(t *testing.T) {
 func testLocationNormalisation(t *testing.T, compat Compat) {
 	l, cl := newClient(t)
 	cl.Compat = compat
-	s := startServer(t, answerBy(func(req string) string {
-		resp := map[string]string{
-			"GET /a/b?1 ": "HTTP/1.1 201 Created\r\nLocation: ?x=1\r\nContent-Length: 0\r\n\r\n",
-			"GET /a/b?2 ": "HTTP/1.1 303 See Other\r\nLocation: ./../up\r\nContent-Length: 0\r\n\r\n",
-			"GET /z ":     "HTTP/1.1 200 OK\r\nLocation: \r\nContent-Length: 0\r\n\r\n",
-			"GET / ":      "HTTP/1.1 200 OK\r\nLocation: //Other.Host:81/p\r\nContent-Length: 0\r\n\r\n",
-		}
-		for prefix, r := range resp {
-			if strings.HasPrefix(req, prefix) {
-				return r
-			}
-		}
-		return "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+	s := startServer(t, answerByLine(empty200, map[string]string{
+		"GET /a/b?1 ": "HTTP/1.1 201 Created\r\nLocation: ?x=1\r\nContent-Length: 0\r\n\r\n",
+		"GET /a/b?2 ": "HTTP/1.1 303 See Other\r\nLocation: ./../up\r\nContent-Length: 0\r\n\r\n",
+		"GET /z ":     "HTTP/1.1 200 OK\r\nLocation: \r\nContent-Length: 0\r\n\r\n",
+		"GET / ":      "HTTP/1.1 200 OK\r\nLocation: //Other.Host:81/p\r\nContent-Length: 0\r\n\r\n",
 	}))
 	hp := s.URL("")[len("http://"):]
 	get := func(path string) result { return do(t, l, cl, "GET", s.URL(path), nil) }
@@ -465,14 +452,9 @@ func TestRedirectStripsUserinfo(t *testing.T) {
 	for _, compat := range []Compat{0, CompatCredentials} {
 		l, cl := newClient(t)
 		cl.Compat = compat
-		s := startServer(t, answerBy(func(req string) string {
-			switch {
-			case strings.HasPrefix(req, "GET /a/b "):
-				return "HTTP/1.1 302 Found\r\nLocation: c?x\r\nContent-Length: 0\r\n\r\n"
-			case strings.HasPrefix(req, "GET /e "):
-				return "HTTP/1.1 200 OK\r\nLocation: \r\nContent-Length: 0\r\n\r\n"
-			}
-			return "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+		s := startServer(t, answerByLine(empty200, map[string]string{
+			"GET /a/b ": "HTTP/1.1 302 Found\r\nLocation: c?x\r\nContent-Length: 0\r\n\r\n",
+			"GET /e ":   "HTTP/1.1 200 OK\r\nLocation: \r\nContent-Length: 0\r\n\r\n",
 		}))
 		hp := s.URL("")[len("http://"):]
 		cred := "http://u:p%40w@" + hp
