@@ -2,14 +2,9 @@ package httpc
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"flag"
-	"fmt"
-	"os"
-	"path/filepath"
-	"strings"
 	"testing"
+
+	"github.com/anyevent-go/anyevent/internal/fuzzseed"
 )
 
 // incremental is a parser under test that is fed the bytes it has not
@@ -197,8 +192,6 @@ func responseSeeds() [][]byte {
 	return out
 }
 
-var updateCorpus = flag.Bool("update-corpus", false, "rewrite the seed files in testdata/fuzz from the table tests")
-
 // TestSeedCorpus keeps testdata/fuzz/FuzzXxx/seed-* equal to the seeds the
 // targets add from the tables (STYLE B9.4). Run "go test ./httpc -run
 // TestSeedCorpus -update-corpus" after changing a table. Files not named
@@ -220,59 +213,9 @@ func TestSeedCorpus(t *testing.T) {
 	for _, s := range responseSeeds() {
 		rs = append(rs, []any{s})
 	}
-	syncCorpus(t, "FuzzParseHead", ph)
-	syncCorpus(t, "FuzzChunked", ch)
-	syncCorpus(t, "FuzzURL", ul)
-	syncCorpus(t, "FuzzLocation", lc)
-	syncCorpus(t, "FuzzResponse", rs)
-}
-
-// syncCorpus checks, or with -update-corpus writes, one seed file per
-// input in the corpus file format of "go test fuzz v1".
-func syncCorpus(t *testing.T, target string, inputs [][]any) {
-	dir := filepath.Join("testdata", "fuzz", target)
-	want := map[string]string{}
-	for _, in := range inputs {
-		var b strings.Builder
-		b.WriteString("go test fuzz v1\n")
-		for _, v := range in {
-			switch v := v.(type) {
-			case []byte:
-				fmt.Fprintf(&b, "[]byte(%q)\n", v)
-			case string:
-				fmt.Fprintf(&b, "string(%q)\n", v)
-			default:
-				fmt.Fprintf(&b, "%T(%v)\n", v, v)
-			}
-		}
-		sum := sha256.Sum256([]byte(b.String()))
-		want["seed-"+hex.EncodeToString(sum[:8])] = b.String()
-	}
-	if *updateCorpus {
-		writeCorpus(t, dir, want)
-		return
-	}
-	for name, content := range want {
-		if got, err := os.ReadFile(filepath.Join(dir, name)); err != nil || string(got) != content {
-			t.Fatalf("%s/%s missing or stale: run go test ./httpc -run TestSeedCorpus -update-corpus", dir, name)
-		}
-	}
-}
-
-// writeCorpus replaces the seed files of dir with want.
-func writeCorpus(t *testing.T, dir string, want map[string]string) {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	old, _ := filepath.Glob(filepath.Join(dir, "seed-*"))
-	for _, name := range old {
-		if _, ok := want[filepath.Base(name)]; !ok {
-			os.Remove(name)
-		}
-	}
-	for name, content := range want {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	fuzzseed.Sync(t, "./httpc", "FuzzParseHead", ph)
+	fuzzseed.Sync(t, "./httpc", "FuzzChunked", ch)
+	fuzzseed.Sync(t, "./httpc", "FuzzURL", ul)
+	fuzzseed.Sync(t, "./httpc", "FuzzLocation", lc)
+	fuzzseed.Sync(t, "./httpc", "FuzzResponse", rs)
 }
