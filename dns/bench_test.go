@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/anyevent-go/anyevent/dns/dnstest"
+	"github.com/anyevent-go/anyevent/internal/looptest"
 )
 
 // benchConcurrency is how many lookups each resolver keeps in flight.
@@ -69,7 +70,7 @@ func runOurs(tb testing.TB, srv netip.AddrPort, network string, n int) time.Dura
 		started++
 		r.LookupNetIP(network, benchName(started), next)
 	}
-	runUntil(tb, l, 10*time.Minute, func() bool { return done == n })
+	looptest.RunUntil(tb, l, 10*time.Minute, func() bool { return done == n })
 	return cpuTime(tb) - before
 }
 

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anyevent-go/anyevent/internal/looptest"
 	"github.com/anyevent-go/anyevent/loop"
 	"golang.org/x/net/dns/dnsmessage"
 )
@@ -55,36 +56,6 @@ func newFakeLoop(t testing.TB) (*loop.Loop, *fakeClock) {
 	return l, c
 }
 
-// runUntil runs l until done reports true, failing the test after limit
-// of real time. A goroutine posts a no-op every 50ms so that a loop with a
-// fake clock, or with nothing to do, never sleeps past the limit.
-func runUntil(t testing.TB, l *loop.Loop, limit time.Duration, done func() bool) {
-	t.Helper()
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		tick := time.NewTicker(50 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				l.Post(func() {})
-			}
-		}
-	}()
-	deadline := time.Now().Add(limit)
-	for !done() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not reached within %v", limit)
-		}
-		if err := l.RunOnce(true); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // wait starts a query whose callback has the shape func(T, error) and runs
 // the loop until it is called; it also checks that the callback did not
 // run before the starting call returned.
@@ -106,7 +77,7 @@ func wait[T any](t testing.TB, l *loop.Loop, start func(cb func(T, error)) *Quer
 		v, err, done = x, e, true
 	})
 	returned = true
-	runUntil(t, l, testLimit, func() bool { return done })
+	looptest.RunUntil(t, l, testLimit, func() bool { return done })
 	return v, err
 }
 

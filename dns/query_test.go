@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anyevent-go/anyevent/internal/looptest"
 	"golang.org/x/net/dns/dnsmessage"
 )
 
@@ -257,7 +258,7 @@ func TestMaxOutstanding(t *testing.T) {
 			done++
 		})
 	}
-	runUntil(t, l, testLimit, func() bool { return done == 8 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return done == 8 })
 	if p := peak.Load(); p != 3 {
 		t.Errorf("peak of %d queries in flight, want 3", p)
 	}
@@ -288,7 +289,7 @@ func TestCancel(t *testing.T) {
 	q1 := r.LookupHost("a.test", func([]netip.Addr, error) { called = true })
 	q2 := r.Lookup("b.test", dnsmessage.TypeA, func(*Answer, error) { called = true })
 	q2.Cancel() // before it started
-	runUntil(t, l, testLimit, func() bool { return hole.count.Load() == 1 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return hole.count.Load() == 1 })
 	if len(r.waiting) != 1 {
 		t.Fatalf("%d exchanges waiting, want the AAAA query", len(r.waiting))
 	}
@@ -316,7 +317,7 @@ func TestClose(t *testing.T) {
 	before := openFds(t)
 	called := false
 	r.LookupHost("a.test", func([]netip.Addr, error) { called = true })
-	runUntil(t, l, testLimit, func() bool { return hole.count.Load() == 2 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return hole.count.Load() == 2 })
 	r.Close()
 	if openFds(t) != before {
 		t.Errorf("Close left sockets open")

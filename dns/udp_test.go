@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anyevent-go/anyevent/internal/looptest"
 	"github.com/anyevent-go/anyevent/internal/sys"
 	"golang.org/x/net/dns/dnsmessage"
 )
@@ -141,7 +142,7 @@ func TestSharedSocketCount(t *testing.T) {
 	r := newResolver(t, l, fastConfig(ms(5000), hole.addr))
 	before := openFds(t)
 	q := r.LookupHost("a.test", func([]netip.Addr, error) { t.Error("callback ran") })
-	runUntil(t, l, testLimit, func() bool { return hole.count.Load() == 2 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return hole.count.Load() == 2 })
 	if n := openFds(t); n != before+1 {
 		t.Errorf("%d fds open during the lookup, want %d", n, before+1)
 	}
@@ -241,7 +242,7 @@ func TestRecycledSocketDropsOldDatagrams(t *testing.T) {
 	var gotErr error
 	done := false
 	r.LookupNetIP("ip4", "x.test", func(a []netip.Addr, err error) { got, gotErr, done = a, err, true })
-	runUntil(t, l, testLimit, func() bool { return srv.count.Load() == 1 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return srv.count.Load() == 1 })
 	mu.Lock()
 	req1, from1 := reqs[0], froms[0]
 	mu.Unlock()
@@ -251,7 +252,7 @@ func TestRecycledSocketDropsOldDatagrams(t *testing.T) {
 	srv.send(reply(req1, 0, rrA("x.test.", 60, [4]byte{1, 1, 1, 1})), from1)
 	srv.send(evil(id2), from1)
 	time.Sleep(20 * time.Millisecond) // both queued before the loop reads
-	runUntil(t, l, testLimit, func() bool { return done })
+	looptest.RunUntil(t, l, testLimit, func() bool { return done })
 	if gotErr != nil || !reflect.DeepEqual(got, addrs("1.1.1.1")) {
 		t.Fatalf("first lookup = %v, %v", got, gotErr)
 	}
@@ -261,7 +262,7 @@ func TestRecycledSocketDropsOldDatagrams(t *testing.T) {
 
 	done = false
 	r.LookupNetIP("ip4", "x.test", func(a []netip.Addr, err error) { got, gotErr, done = a, err, true })
-	runUntil(t, l, testLimit, func() bool { return srv.count.Load() == 2 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return srv.count.Load() == 2 })
 	mu.Lock()
 	req2, from2 := reqs[1], froms[1]
 	mu.Unlock()
@@ -273,7 +274,7 @@ func TestRecycledSocketDropsOldDatagrams(t *testing.T) {
 	}
 	time.Sleep(50 * time.Millisecond)
 	srv.send(reply(req2, 0, rrA("x.test.", 60, [4]byte{1, 2, 3, 4})), from2)
-	runUntil(t, l, testLimit, func() bool { return done })
+	looptest.RunUntil(t, l, testLimit, func() bool { return done })
 	if gotErr != nil || !reflect.DeepEqual(got, addrs("1.2.3.4")) {
 		t.Fatalf("second lookup = %v, %v; want the genuine 1.2.3.4", got, gotErr)
 	}
@@ -332,7 +333,7 @@ func TestIdleSocketsClosed(t *testing.T) {
 			done++
 		})
 	}
-	runUntil(t, l, testLimit, func() bool { return done == 40 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return done == 40 })
 	if n := openFds(t); n > before+cfg.MaxOutstanding {
 		t.Errorf("%d fds open after the burst, want at most %d", n, before+cfg.MaxOutstanding)
 	}

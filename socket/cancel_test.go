@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anyevent-go/anyevent/internal/looptest"
 	"github.com/anyevent-go/anyevent/loop"
 	"golang.org/x/sys/unix"
 )
@@ -104,7 +105,7 @@ func TestCancelAfterConnect(t *testing.T) {
 		}
 		fd = f
 	}, nil)
-	runUntil(t, l, testLimit, func() bool { return fd >= 0 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return fd >= 0 })
 	c.Cancel()
 	if _, err := unix.Getsockname(fd); err != nil {
 		t.Errorf("fd %d unusable after Cancel: %v", fd, err)
@@ -141,7 +142,7 @@ func TestCancelInCallback(t *testing.T) {
 		c.Cancel()
 		c.Retry()
 	}, nil)
-	runUntil(t, l, testLimit, func() bool { return calls > 0 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return calls > 0 })
 	runFor(t, l, 20*time.Millisecond)
 	if calls != 1 {
 		t.Errorf("callback ran %d times", calls)
@@ -182,7 +183,7 @@ func fillQueue(t testing.TB, addr netip.AddrPort) {
 		l.Connect(addr, &loop.ConnectOptions{Timeout: 300 * time.Millisecond}, func(f int, e error) {
 			fd, err, done = f, e, true
 		})
-		runUntil(t, l, testLimit, func() bool { return done })
+		looptest.RunUntil(t, l, testLimit, func() bool { return done })
 		if err != nil {
 			return
 		}

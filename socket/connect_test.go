@@ -12,6 +12,7 @@ import (
 
 	"github.com/anyevent-go/anyevent/dns"
 	"github.com/anyevent-go/anyevent/dns/dnstest"
+	"github.com/anyevent-go/anyevent/internal/looptest"
 	"github.com/anyevent-go/anyevent/loop"
 	"golang.org/x/sys/unix"
 )
@@ -44,7 +45,7 @@ func TestTCPConnectLiteral(t *testing.T) {
 			returned := false
 			TCPConnect(l, host, port(srv), recorder(t, &r, &returned), nil)
 			returned = true
-			runUntil(t, l, testLimit, func() bool { return r.calls > 0 })
+			looptest.RunUntil(t, l, testLimit, func() bool { return r.calls > 0 })
 			if r.err != nil || r.fd < 0 || r.peer != srv {
 				t.Fatalf("got %d, %v, %v; want a connection to %v", r.fd, r.peer, r.err, srv)
 			}
@@ -118,7 +119,7 @@ func TestPrepare(t *testing.T) {
 	returned := false
 	TCPConnect(l, "127.0.0.1", port(srv), recorder(t, &r, &returned), prepare)
 	returned = true
-	runUntil(t, l, testLimit, func() bool { return r.calls > 0 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return r.calls > 0 })
 	if r.err != nil || len(seen) != 1 || seen[0] != r.fd {
 		t.Fatalf("prepare saw %v, callback got %d, %v", seen, r.fd, r.err)
 	}
@@ -236,7 +237,7 @@ func TestRetry(t *testing.T) {
 			c.Retry()
 		}
 	}, nil)
-	runUntil(t, l, testLimit, func() bool { return len(errs) == 3 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return len(errs) == 3 })
 	runFor(t, l, 20*time.Millisecond)
 	want := []string{"127.0.0.1:" + port(v4), "[::1]:" + port(v4), "invalid AddrPort"}
 	if len(peers) != 3 || peers[0].String() != want[0] || peers[1].String() != want[1] || peers[2].IsValid() {
@@ -344,7 +345,7 @@ func TestUnix(t *testing.T) {
 	if r.err != nil || r.peer.IsValid() {
 		t.Fatalf("got %v, %v; want a connection", r.peer, r.err)
 	}
-	runUntil(t, l, testLimit, func() bool { return accepted == 1 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return accepted == 1 })
 
 	r = dial(t, l, &Dialer{}, Unix, "relative/sock")
 	checkError(t, r, "resolve", "No such device or address")
@@ -370,7 +371,7 @@ func TestDialHandle(t *testing.T) {
 		h = hd
 		h.PushRead(loop.ReadLine(func(_ *loop.Handle, l, _ []byte) { line = string(l) }))
 	})
-	runUntil(t, l, testLimit, func() bool { return line != "" })
+	looptest.RunUntil(t, l, testLimit, func() bool { return line != "" })
 	if line != "hello" || h.Peername() != "127.0.0.1" {
 		t.Errorf("read %q, peername %q", line, h.Peername())
 	}

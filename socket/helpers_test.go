@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/anyevent-go/anyevent/internal/looptest"
 	"github.com/anyevent-go/anyevent/loop"
 	"golang.org/x/sys/unix"
 )
@@ -25,41 +26,11 @@ func newLoop(t testing.TB) *loop.Loop {
 	return l
 }
 
-// runUntil runs l until done reports true, failing the test after limit.
-// A goroutine posts a no-op every 20ms so that the loop never sleeps long
-// past the moment to check.
-func runUntil(t testing.TB, l *loop.Loop, limit time.Duration, done func() bool) {
-	t.Helper()
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		tick := time.NewTicker(20 * time.Millisecond)
-		defer tick.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-tick.C:
-				l.Post(func() {})
-			}
-		}
-	}()
-	deadline := time.Now().Add(limit)
-	for !done() {
-		if time.Now().After(deadline) {
-			t.Fatalf("condition not reached within %v", limit)
-		}
-		if err := l.RunOnce(true); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 // runFor runs l for d of real time.
 func runFor(t testing.TB, l *loop.Loop, d time.Duration) {
 	t.Helper()
 	end := time.Now().Add(d)
-	runUntil(t, l, d+testLimit, func() bool { return time.Now().After(end) })
+	looptest.RunUntil(t, l, d+testLimit, func() bool { return time.Now().After(end) })
 }
 
 // result is what a ConnectFunc got.
@@ -92,7 +63,7 @@ func dial(t testing.TB, l *loop.Loop, d *Dialer, host, service string) result {
 	returned := false
 	d.Dial(l, host, service, recorder(t, &r, &returned))
 	returned = true
-	runUntil(t, l, testLimit, func() bool { return r.calls > 0 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return r.calls > 0 })
 	runFor(t, l, 10*time.Millisecond) // a second call would show up now
 	if r.calls != 1 {
 		t.Fatalf("callback ran %d times", r.calls)

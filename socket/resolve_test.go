@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/anyevent-go/anyevent/dns/dnstest"
+	"github.com/anyevent-go/anyevent/internal/looptest"
 	"github.com/anyevent-go/anyevent/loop"
 )
 
@@ -26,7 +27,7 @@ func resolve(t *testing.T, l *loop.Loop, d *Dialer, host, service string) ([]str
 		addrs, err = a, e
 	})
 	returned = true
-	runUntil(t, l, testLimit, func() bool { return calls > 0 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return calls > 0 })
 	var out []string
 	for _, ap := range addrs {
 		out = append(out, ap.String())

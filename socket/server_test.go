@@ -7,6 +7,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/anyevent-go/anyevent/internal/looptest"
 	"github.com/anyevent-go/anyevent/loop"
 	"golang.org/x/sys/unix"
 )
@@ -46,7 +47,7 @@ func TestTCPServer(t *testing.T) {
 		defer c.Close()
 		clients = append(clients, c)
 	}
-	runUntil(t, l, testLimit, func() bool { return len(got) == 3 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return len(got) == 3 })
 	for i, c := range got {
 		if want := clients[i].LocalAddr().(*net.TCPAddr).AddrPort(); c.peer != want {
 			t.Errorf("connection %d: peer %v, want %v", i, c.peer, want)
@@ -84,7 +85,7 @@ func TestTCPServerIPv6AndService(t *testing.T) {
 	if r.err != nil {
 		t.Fatal(r.err)
 	}
-	runUntil(t, l, testLimit, func() bool { return len(accepted) == 1 })
+	looptest.RunUntil(t, l, testLimit, func() bool { return len(accepted) == 1 })
 	if p := <-accepted; p.Addr() != netip.IPv6Loopback() {
 		t.Errorf("peer %v", p)
 	}
