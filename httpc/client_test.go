@@ -3,6 +3,7 @@ package httpc
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"testing"
 	"time"
@@ -281,5 +282,35 @@ func TestCancelInOnHeader(t *testing.T) {
 	runFor(t, l, 100*time.Millisecond)
 	if cl.Active() != 0 || cl.Idle() != 0 {
 		t.Errorf("active %d idle %d", cl.Active(), cl.Idle())
+	}
+}
+
+// Bodies of every size arrive whole, also when a 307 makes the client
+// send one again: small ones go out with the head, large ones are queued
+// without a copy.
+func TestRequestBodySizes(t *testing.T) {
+	for _, n := range []int{smallBody, smallBody + 1, 1 << 20} {
+		l, cl := newClient(t)
+		s := startServer(t, answerByLine(empty200, map[string]string{
+			"POST /first ": "HTTP/1.1 307 Again\r\nLocation: /again\r\nContent-Length: 0\r\n\r\n",
+		}))
+		body := make([]byte, n)
+		for i := range body {
+			body[i] = byte('a' + i%26)
+		}
+		res := do(t, l, cl, "POST", s.URL("/first"), &Options{Body: body})
+		if res.r.Status != 200 {
+			t.Fatalf("%d bytes: %d %s", n, res.r.Status, res.r.Reason)
+		}
+		reqs := s.Requests()
+		if len(reqs) != 2 {
+			t.Fatalf("%d bytes: %d requests, want 2", n, len(reqs))
+		}
+		for i, req := range reqs {
+			_, hdrs, got := reqLines(req)
+			if got != string(body) || !slices.Contains(hdrs, fmt.Sprintf("Content-length: %d", n)) {
+				t.Fatalf("%d bytes: request %d carried %d bytes, headers %q", n, i, len(got), hdrs)
+			}
+		}
 	}
 }

@@ -166,7 +166,7 @@ func (c *conn) writeRequest() {
 	}
 	c.h.Write(w)
 	if len(b) > smallBody {
-		c.h.Write(b)
+		c.h.WriteOwned(b) // queued, not copied: Options.Body says so
 	}
 	if cap(w) <= 2*smallBody {
 		cl.wbuf = w[:0]
@@ -174,8 +174,10 @@ func (c *conn) writeRequest() {
 	c.enter(PhaseHeader)
 }
 
-// smallBody is the largest body copied into the head's write.
-const smallBody = 16 << 10
+// smallBody is the largest body copied into the head's write: with it a
+// request usually fits one of the loop's 4 KiB write chunks (the corked
+// handle queues every write), and a larger body is queued as it is.
+const smallBody = 2 << 10
 
 // onRead is the handle's reader for the whole life of the connection.
 func (c *conn) onRead(h *loop.Handle) {

@@ -76,7 +76,10 @@ type Options struct {
 	Timeout time.Duration
 	// Body is sent after the head. A nil Body sends no Content-Length
 	// except for GET with a user value; an empty non-nil Body sends
-	// "Content-Length: 0" (AnyEvent body => "").
+	// "Content-Length: 0" (AnyEvent body => ""). The client reads Body
+	// while it sends the request (again for the retry and for redirects
+	// that keep the body), so it must not be modified until the DoneFunc
+	// has run.
 	Body []byte
 	// CookieJar, if set, supplies the Cookie header and stores the
 	// Set-Cookie headers of every response that got a head.
@@ -112,7 +115,9 @@ type Options struct {
 	// sizes, buffer limits, NoDelay, KeepAlive). Its callbacks, timeouts
 	// and Autocork are ignored: the client sets its own, and corks every
 	// connection so that the requests issued during one loop iteration
-	// are written together just before the loop polls.
+	// are written together just before the loop polls. A WBufMax
+	// therefore counts the whole request, head and body, which is queued
+	// before any of it is written.
 	HandleParams *loop.HandleOptions
 	// OnPhase observes the request's progress: every phase its connection
 	// enters, with the time of the transition, and PhaseDone when a hop

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/anyevent-go/anyevent/internal/testserver"
+	"github.com/anyevent-go/anyevent/loop"
 )
 
 // T55: sequential GETs share one connection; exact requests and results.
@@ -408,5 +409,35 @@ func TestPoolCounts(t *testing.T) {
 	checkPool(t, cl)
 	if cl.Idle() != 0 || len(cl.pool) != 0 || cl.lastPool != nil {
 		t.Errorf("after CloseIdle: idle %d entries %d", cl.Idle(), len(cl.pool))
+	}
+}
+
+// Connections are corked: a request issued on a pooled connection from a
+// completion callback is written when the loop is about to poll again,
+// together with the others of the iteration, not inside Request.
+func TestRequestsFromCallbacksAreCorked(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"))
+	do(t, l, cl, "GET", s.URL("/warm"), nil) // pools a connection
+	var inside, after loop.Stats
+	pending := 1
+	cl.Get(s.URL("/first"), nil, func([]byte, *Response) {
+		before := l.Stats()
+		cl.Get(s.URL("/second"), nil, func(body []byte, r *Response) {
+			if r.Status != 200 || string(body) != "ok" {
+				t.Errorf("second: %d %q", r.Status, body)
+			}
+			pending--
+		})
+		inside = l.Stats()
+		inside.Writes -= before.Writes
+		l.Defer(func() { after = l.Stats(); after.Writes -= before.Writes })
+	})
+	runUntil(t, l, 10*time.Second, &pending)
+	if inside.Writes != 0 || after.Writes != 0 {
+		t.Fatalf("writes inside the callback %d, in the deferred step %d; want both 0", inside.Writes, after.Writes)
+	}
+	if s.Accepted() != 1 {
+		t.Fatalf("%d connections, want the pooled one reused", s.Accepted())
 	}
 }

@@ -25,8 +25,8 @@
 //  1. Update the cached time ([Loop.Now]).
 //  2. Run deferred functions in FIFO order; functions they defer run in the
 //     same step, for at most 8 passes, the rest in the next iteration.
-//     Then write the output queued by handles with Autocork set, one system
-//     call per handle (this runs no callback).
+//     Then write the output queued by handles with Autocork set, as a rule
+//     one system call per handle (this runs no callback).
 //  3. Compute the poll timeout: zero if step 2 ran a deferred function or
 //     anything is pending (deferred functions, watchers still ready, idle
 //     watchers, a ready condition variable, a Stop), else the time to the

@@ -124,8 +124,8 @@ type HandleOptions struct {
 	// true, as in AnyEvent).
 	NoDelay, KeepAlive bool
 	// Autocork queues every write instead of trying write(2) at once; the
-	// loop makes the queued writes of all corked handles together, one
-	// system call per handle, just before it polls again (see
+	// loop makes the queued writes of all corked handles together, as a
+	// rule one system call per handle, just before it polls again (see
 	// handle_cork.go). A client that issues requests from its response
 	// callbacks sends them in one burst per iteration this way.
 	Autocork bool
@@ -497,7 +497,9 @@ func (h *Handle) updateInterest() {
 	if h.wantsRead() {
 		ev |= Read
 	}
-	if h.outPending() > 0 && !h.corked {
+	// Corked output waits for the flush before the next poll, unless the
+	// socket is full: then only write readiness can move it.
+	if h.outPending() > 0 && (!h.corked || h.wblocked) {
 		ev |= Write
 	}
 	if ev != h.w.Interest() {

@@ -3,12 +3,14 @@ package loop
 // Corking: a handle with Autocork set queues what it is asked to write and
 // enters the loop's cork list; the loop flushes the list once per iteration,
 // just before it polls. The writes of every callback of one iteration
-// therefore leave together, one write(2) or writev(2) per handle, and the
+// therefore leave together, as a rule one send(2) or writev(2) per handle
+// (more only beyond IOV_MAX slices or with a TLS filter's records), and the
 // peer is woken once for the burst rather than once per write (a client
 // answering many responses in one dispatch step otherwise wakes a fast
 // server for nearly every request it sends). The loop never sleeps with the
 // list non-empty, so a corked write costs no extra poll and no latency
-// beyond the end of the current iteration.
+// beyond the end of the current iteration. A handle whose socket is full
+// waits for write readiness instead, corked or not.
 
 // cork puts h on the cork list unless it is there already or the socket is
 // full (then write readiness flushes it).
@@ -33,7 +35,13 @@ func (l *Loop) flushCorked() {
 	for i, h := range sh.flushing {
 		sh.flushing[i] = nil
 		h.corked = false
-		if h.destroyed || h.wblocked || h.pendErr != nil {
+		if h.destroyed || h.pendErr != nil {
+			continue
+		}
+		if h.wblocked {
+			// Filled by a flush made while it was corked (StartTLS,
+			// SetAutocork(false)): write readiness takes over.
+			h.updateInterest()
 			continue
 		}
 		n, err := h.flush()

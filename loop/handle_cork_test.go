@@ -161,3 +161,80 @@ func TestCorkAllocs(t *testing.T) {
 		t.Fatalf("%v allocations per corked write", allocs)
 	}
 }
+
+// A corked handle that something else flushes until its socket is full
+// (here Write after SetAutocork(false); StartTLS's flush is the other way)
+// must not lose its write interest: the rest goes out as the peer reads.
+func TestCorkedThenBlockedKeepsWriting(t *testing.T) {
+	l := hsLoop(t)
+	a, b := hsPair(t)
+	h := hsHandle(t, l, a, &HandleOptions{Autocork: true})
+	h.Write([]byte("x"))
+	h.SetAutocork(false)
+	big := make([]byte, 4<<20)
+	h.Write(big)
+	if !h.wblocked {
+		t.Fatal("4 MiB fit into a socketpair")
+	}
+	total := 0
+	buf := make([]byte, 1<<16)
+	hsRun(t, l, 10*time.Second, func() bool {
+		n, _, _ := unix.Recvfrom(b, buf, unix.MSG_DONTWAIT)
+		total += max(n, 0)
+		return total == 1+len(big)
+	})
+}
+
+// A write made on a corked handle by a callback that runs before the I/O
+// dispatch of the same iteration (here a posted function) is not made by
+// that dispatch either, though the socket is known to be writable: it
+// waits for the flush of the next iteration.
+func TestCorkHoldsWritesFromPostedFunctions(t *testing.T) {
+	l := hsLoop(t)
+	a, b := hsPair(t)
+	h := hsHandle(t, l, a, &HandleOptions{Autocork: true})
+	if err := l.RunOnce(false); err != nil { // learn that a is writable
+		t.Fatal(err)
+	}
+	l.Post(func() { h.Write([]byte("posted")) })
+	if err := l.RunOnce(true); err != nil {
+		t.Fatal(err)
+	}
+	if got := hsPending(t, b); got != "" {
+		t.Fatalf("written in the iteration that queued it: %q", got)
+	}
+	if err := l.RunOnce(false); err != nil {
+		t.Fatal(err)
+	}
+	if got := hsPending(t, b); got != "posted" {
+		t.Fatalf("peer got %q after the flush", got)
+	}
+}
+
+// A corked handle destroyed before the flush is left alone by it, even
+// with a Shutdown pending: the flush must not half-close the fd number,
+// which a new socket may already use.
+func TestCorkDestroyedHandleLeavesReusedFd(t *testing.T) {
+	l := hsLoop(t)
+	a, _ := hsPair(t)
+	h := hsHandle(t, l, a, &HandleOptions{Autocork: true, Linger: -1})
+	h.Write([]byte("never sent"))
+	h.Shutdown()
+	h.Destroy()
+	x, y := hsPair(t)
+	defer unix.Close(x)
+	if x != a {
+		t.Skipf("the fd number was not reused (%d, then %d)", a, x)
+	}
+	if err := l.RunOnce(false); err != nil {
+		t.Fatal(err)
+	}
+	hsWrite(t, y, "still open")
+	buf := make([]byte, 64)
+	if n, err := unix.Read(x, buf); err != nil || string(buf[:n]) != "still open" {
+		t.Fatalf("new socket on the reused fd: %q, %v", buf[:max(n, 0)], err)
+	}
+	if _, _, err := unix.Recvfrom(y, buf, unix.MSG_DONTWAIT); err != unix.EAGAIN {
+		t.Fatalf("the new socket's peer sees %v, want nothing (EAGAIN), not end-of-file", err)
+	}
+}

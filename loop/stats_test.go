@@ -31,6 +31,18 @@ func TestStatsCountsCalls(t *testing.T) {
 		t.Fatalf("after reading pong: %+v, before %+v", after, before)
 	}
 
+	// Two owned slices make two chunks: the corked flush is one writev.
+	c, d := hsPair(t)
+	hc := hsHandle(t, l, c, &HandleOptions{Autocork: true})
+	hc.WriteOwned([]byte("wri"))
+	hc.WriteOwned([]byte("tev"))
+	beforeV := l.Stats()
+	l.flushCorked()
+	if s := l.Stats(); s.Writes != beforeV.Writes+1 || hsPending(t, d) != "writev" {
+		t.Fatalf("a two-chunk flush: %+v, before %+v", s, beforeV)
+	}
+	after = l.Stats()
+
 	var p [2]int
 	if err := unix.Pipe(p[:]); err != nil {
 		t.Fatal(err)

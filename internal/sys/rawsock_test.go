@@ -2,7 +2,11 @@ package sys
 
 import (
 	"bytes"
+	"os"
+	"os/signal"
+	"runtime"
 	"testing"
+	"time"
 
 	"golang.org/x/sys/unix"
 )
@@ -29,9 +33,19 @@ func TestRawSocketIO(t *testing.T) {
 	if _, err := Recv(-1, buf); err != unix.EBADF {
 		t.Fatalf("recv from -1: %v, want EBADF", err)
 	}
+	sigpipe := make(chan os.Signal, 1)
+	signal.Notify(sigpipe, unix.SIGPIPE)
+	defer signal.Stop(sigpipe)
 	unix.Shutdown(a, unix.SHUT_RDWR)
 	if _, err := Send(b, []byte("gone")); err != unix.EPIPE {
 		t.Fatalf("send to a closed peer: %v, want EPIPE", err)
+	}
+	select {
+	case <-sigpipe:
+		if runtime.GOOS == "linux" && runtime.GOARCH != "386" && runtime.GOARCH != "s390x" {
+			t.Fatal("Send raised SIGPIPE")
+		}
+	case <-time.After(100 * time.Millisecond):
 	}
 	if n, err := Recv(b, buf); n != 0 || err != nil {
 		t.Fatalf("recv after the peer's shutdown: %d, %v; want end-of-file", n, err)
