@@ -5,32 +5,21 @@ import (
 	"compress/gzip"
 	"fmt"
 	"io"
-	"net"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/anyevent-go/anyevent/internal/nginx"
 )
 
-// nginxConf serves the interop locations on 127.0.0.1 (ARCHITECTURE
-// decision 6: real peers, started by the tests, loopback only).
-const nginxConf = `daemon off;
-master_process off;
-worker_processes 1;
-pid %[1]s/nginx.pid;
-error_log %[1]s/error.log;
-events { worker_connections 256; }
-http {
-	access_log off;
-	client_body_temp_path %[1]s/tmp;
-	proxy_temp_path %[1]s/tmp;
-	fastcgi_temp_path %[1]s/tmp;
-	uwsgi_temp_path %[1]s/tmp;
-	scgi_temp_path %[1]s/tmp;
-	keepalive_requests 10000;
+// nginxHTTP is the http block of the interop nginx (internal/nginx adds
+// the rest; ARCHITECTURE decision 6: real peers, started by the tests,
+// loopback only).
+func nginxHTTP(dir string, port int) string {
+	return fmt.Sprintf(`	keepalive_requests 10000;
 	server {
 		listen 127.0.0.1:%[2]d;
 		root %[1]s/html;
@@ -38,55 +27,34 @@ http {
 		location = /conn { default_type text/plain; return 200 "$connection $connection_requests"; }
 		location = /moved { return 301 /hello; }
 		location /gz/ { gzip on; gzip_min_length 1; gzip_types text/plain; default_type text/plain; }
-	}
+	}`, dir, port)
 }
-`
 
 // startNginx starts nginx on a free loopback port and returns the base
 // URL. Without nginx the test is skipped, or fails under CI=true.
 func startNginx(t testing.TB) string {
 	t.Helper()
-	bin, err := exec.LookPath("nginx")
-	if err != nil {
-		bin, err = exec.LookPath("/usr/sbin/nginx")
-	}
-	if err != nil {
+	bin := nginx.Path()
+	if bin == "" {
 		if os.Getenv("CI") == "true" {
 			t.Fatal("nginx is missing (install nginx-light)")
 		}
 		t.Skip("nginx is missing (install nginx-light)")
 	}
 	dir := t.TempDir()
-	for _, d := range []string{"tmp", "html/gz"} {
-		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.MkdirAll(filepath.Join(dir, "html/gz"), 0o755); err != nil {
+		t.Fatal(err)
 	}
 	big := strings.Repeat("hello chunked world\n", 5000)
 	if err := os.WriteFile(filepath.Join(dir, "html/gz/big.txt"), []byte(big), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	port := freePort(t)
-	conf := filepath.Join(dir, "nginx.conf")
-	if err := os.WriteFile(conf, []byte(fmt.Sprintf(nginxConf, dir, port)), 0o644); err != nil {
+	s, err := nginx.Start(bin, dir, nginxHTTP)
+	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "-p", dir, "-c", conf)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
-	addr := fmt.Sprintf("127.0.0.1:%d", port)
-	for i := 0; i < 500; i++ {
-		if c, err := net.Dial("tcp4", addr); err == nil {
-			c.Close()
-			return "http://" + addr
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	log, _ := os.ReadFile(filepath.Join(dir, "error.log"))
-	t.Fatalf("nginx did not start: %s", log)
-	return ""
+	t.Cleanup(s.Stop)
+	return "http://" + s.Addr
 }
 
 func TestNginx(t *testing.T) {

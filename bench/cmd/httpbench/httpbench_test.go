@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/anyevent-go/anyevent/internal/nginx"
 )
 
 // TestMain lets the test binary act as a client child: the tests
@@ -34,7 +36,7 @@ func smokeConfig(t *testing.T, server string) config {
 func TestSmokeEvio(t *testing.T) { smoke(t, smokeConfig(t, "evio")) }
 
 func TestSmokeNginx(t *testing.T) {
-	if nginxPath() == "" {
+	if nginx.Path() == "" {
 		t.Skip("nginx is not installed (Debian: nginx-light)")
 	}
 	smoke(t, smokeConfig(t, "nginx"))

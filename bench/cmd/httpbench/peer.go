@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/anyevent-go/anyevent/bench/server"
+	"github.com/anyevent-go/anyevent/internal/nginx"
 )
 
 // peer is the server every client of a run loads.
@@ -20,7 +21,7 @@ type peer struct {
 // startPeer starts the server of kind "nginx", "evio" or "auto" (nginx
 // when installed, else evio).
 func startPeer(kind string) (*peer, error) {
-	bin := nginxPath()
+	bin := nginx.Path()
 	switch {
 	case kind == "nginx" && bin == "":
 		return nil, errors.New("-server nginx: nginx is not installed (Debian: nginx-light)")
