@@ -155,7 +155,7 @@ func (c *conn) startBody(h *loop.Handle) {
 }
 
 // handOver gives the connection to the caller (spec §10.6): callbacks
-// cleared, timeout disarmed, never pooled.
+// cleared, timeout disarmed, corking as HandleParams says, never pooled.
 func (c *conn) handOver() {
 	h := c.h
 	c.h = nil
@@ -163,6 +163,7 @@ func (c *conn) handOver() {
 	h.SetOnEOF(nil)
 	h.SetOnError(nil)
 	h.SetTimeout(0)
+	h.SetAutocork(c.call.opts.HandleParams != nil && c.call.opts.HandleParams.Autocork)
 	call := c.call
 	call.resp.Handle = h
 	c.finish(false, nil)

@@ -157,6 +157,12 @@ func TestWantBodyHandle(t *testing.T) {
 	if h == nil || cl.Active() != 0 || cl.Idle() != 0 {
 		t.Fatalf("handle %v active %d idle %d", h, cl.Active(), cl.Idle())
 	}
+	// The client corks its connections; the handle handed over does not.
+	w0 := l.Stats().Writes
+	h.Write([]byte("X"))
+	if w := l.Stats().Writes - w0; w != 1 {
+		t.Errorf("a Write on the handed-over handle made %d write calls at once, want 1", w)
+	}
 	var buf string
 	pending := 1
 	h.SetOnRead(func(h *loop.Handle) {

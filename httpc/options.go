@@ -100,9 +100,10 @@ type Options struct {
 	OnBody BodyFunc
 	// WantBodyHandle hands the connection to the completion callback as
 	// Response.Handle once the head is parsed, for responses with a body.
-	// The handle's inactivity timeout is disarmed and its callbacks are
-	// cleared; its read buffer may already hold the start of the body,
-	// which is still transfer-encoded.
+	// The handle's inactivity timeout is disarmed, its callbacks are
+	// cleared and it corks only if HandleParams.Autocork says so; its read
+	// buffer may already hold the start of the body, which is still
+	// transfer-encoded.
 	WantBodyHandle bool
 	// Persistent says whether pooled connections may serve this request
 	// and whether its connection may be pooled after it; nil means "the
