@@ -3,7 +3,7 @@ package loop
 // Corking: a handle with Autocork set queues what it is asked to write and
 // enters the loop's cork list; the loop flushes the list once per iteration,
 // just before it polls. The writes of every callback of one iteration
-// therefore leave together, as a rule one send(2) or writev(2) per handle
+// therefore leave together, as a rule one send(2) or sendmsg(2) per handle
 // (more only beyond IOV_MAX slices or with a TLS filter's records), and the
 // peer is woken once for the burst rather than once per write (a client
 // answering many responses in one dispatch step otherwise wakes a fast

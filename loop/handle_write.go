@@ -155,8 +155,9 @@ func (h *Handle) flush() (int, error) {
 	return total, nil
 }
 
-// writeQueued makes one write(2) or writev(2) of the queue. short reports
-// that the kernel took less than offered: the socket is full.
+// writeQueued makes one write(2) or writev(2) of the queue (send(2) or
+// sendmsg(2) on a socket). short reports that the kernel took less than
+// offered: the socket is full.
 func (h *Handle) writeQueued() (n int, short bool, err error) {
 	for {
 		want := 0
@@ -170,7 +171,11 @@ func (h *Handle) writeQueued() (n int, short bool, err error) {
 				want += len(p)
 			}
 			h.l.stats.Writes++
-			n, err = h.sh.iovecs.Writev(h.fd, iov)
+			if h.w.socket {
+				n, err = h.sh.iovecs.Sendmsg(h.fd, iov)
+			} else {
+				n, err = h.sh.iovecs.Writev(h.fd, iov)
+			}
 			clear(iov)
 			h.sh.iov = iov[:0]
 		}

@@ -10,8 +10,8 @@ type Stats struct {
 	// Reads counts read(2) and recv(2) calls of [IO.Read] and of the
 	// Handles, EAGAIN and EINTR results included.
 	Reads uint64
-	// Writes counts write(2), writev(2) and send(2) calls of [IO.Write]
-	// and of the Handles, failed ones included.
+	// Writes counts write(2), writev(2), send(2) and sendmsg(2) calls of
+	// [IO.Write] and of the Handles, failed ones included.
 	Writes uint64
 }
 

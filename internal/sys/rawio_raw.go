@@ -44,18 +44,7 @@ func Write(fd int, p []byte) (int, error) {
 // should offer no more. The Iovecs it builds are reused from call to call
 // and cleared after each, so they keep no buffer alive.
 func (v *Iovecs) Writev(fd int, iov [][]byte) (int, error) {
-	iov = iov[:min(len(iov), MaxWritev)]
-	vec := v.v[:0]
-	for _, p := range iov {
-		var e unix.Iovec
-		if len(p) > 0 {
-			e.Base = &p[0]
-		} else {
-			e.Base = (*byte)(unsafe.Pointer(&zero))
-		}
-		e.SetLen(len(p))
-		vec = append(vec, e)
-	}
+	vec := v.fill(iov)
 	var p0 unsafe.Pointer
 	if len(vec) > 0 {
 		p0 = unsafe.Pointer(&vec[0])
@@ -63,10 +52,29 @@ func (v *Iovecs) Writev(fd int, iov [][]byte) (int, error) {
 		p0 = unsafe.Pointer(&zero)
 	}
 	n, _, e := unix.RawSyscall(unix.SYS_WRITEV, uintptr(fd), uintptr(p0), uintptr(len(vec)))
-	clear(vec)
-	v.v = vec[:0]
+	v.release(vec)
 	if e != 0 {
 		return 0, e
 	}
 	return int(n), nil
+}
+
+// fill builds the iovec array of at most MaxWritev slices of iov.
+func (v *Iovecs) fill(iov [][]byte) []unix.Iovec {
+	iov = iov[:min(len(iov), MaxWritev)]
+	vec := v.v[:0]
+	for _, p := range iov {
+		var e unix.Iovec
+		e.Base = (*byte)(bufPtr(p))
+		e.SetLen(len(p))
+		vec = append(vec, e)
+	}
+	return vec
+}
+
+// release clears vec, so that it keeps no buffer alive, and keeps it for
+// the next call.
+func (v *Iovecs) release(vec []unix.Iovec) {
+	clear(vec)
+	v.v = vec[:0]
 }

@@ -2,7 +2,11 @@
 
 package sys
 
-import "golang.org/x/sys/unix"
+import (
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
 
 // Recv is recv(2) on a non-blocking connected stream socket: read(2)
 // without the file layer's work (recvfrom goes straight to the socket,
@@ -23,6 +27,24 @@ func Recv(fd int, p []byte) (int, error) {
 // no SIGPIPE.
 func Send(fd int, p []byte) (int, error) {
 	n, _, e := unix.RawSyscall6(unix.SYS_SENDTO, uintptr(fd), uintptr(bufPtr(p)), uintptr(len(p)), unix.MSG_NOSIGNAL, 0, 0)
+	if e != 0 {
+		return 0, e
+	}
+	return int(n), nil
+}
+
+// Sendmsg is [Iovecs.Writev] for a connected stream socket: sendmsg(2)
+// with MSG_NOSIGNAL, so that a multi-slice write to a vanished peer gives
+// EPIPE without a SIGPIPE, as [Send] does.
+func (v *Iovecs) Sendmsg(fd int, iov [][]byte) (int, error) {
+	vec := v.fill(iov)
+	var msg unix.Msghdr
+	if len(vec) > 0 {
+		msg.Iov = &vec[0]
+		msg.SetIovlen(len(vec))
+	}
+	n, _, e := unix.RawSyscall(unix.SYS_SENDMSG, uintptr(fd), uintptr(unsafe.Pointer(&msg)), unix.MSG_NOSIGNAL)
+	v.release(vec)
 	if e != 0 {
 		return 0, e
 	}

@@ -12,3 +12,7 @@ func Recv(fd int, p []byte) (int, error) { return Read(fd, p) }
 
 // Send writes to a non-blocking connected stream socket; see [Write].
 func Send(fd int, p []byte) (int, error) { return Write(fd, p) }
+
+// Sendmsg writes the slices of iov to a non-blocking connected stream
+// socket; see [Iovecs.Writev].
+func (v *Iovecs) Sendmsg(fd int, iov [][]byte) (int, error) { return v.Writev(fd, iov) }

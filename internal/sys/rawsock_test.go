@@ -33,6 +33,13 @@ func TestRawSocketIO(t *testing.T) {
 	if _, err := Recv(-1, buf); err != unix.EBADF {
 		t.Fatalf("recv from -1: %v, want EBADF", err)
 	}
+	var v Iovecs
+	if n, err := v.Sendmsg(b, [][]byte{[]byte("multi"), nil, []byte("-slice")}); n != 11 || err != nil {
+		t.Fatalf("sendmsg: %d, %v", n, err)
+	}
+	if n, err := Recv(a, buf); err != nil || string(buf[:n]) != "multi-slice" {
+		t.Fatalf("recv after sendmsg %q, %v", buf[:n], err)
+	}
 	sigpipe := make(chan os.Signal, 1)
 	signal.Notify(sigpipe, unix.SIGPIPE)
 	defer signal.Stop(sigpipe)
@@ -40,10 +47,13 @@ func TestRawSocketIO(t *testing.T) {
 	if _, err := Send(b, []byte("gone")); err != unix.EPIPE {
 		t.Fatalf("send to a closed peer: %v, want EPIPE", err)
 	}
+	if _, err := v.Sendmsg(b, [][]byte{[]byte("gone"), []byte("too")}); err != unix.EPIPE {
+		t.Fatalf("sendmsg to a closed peer: %v, want EPIPE", err)
+	}
 	select {
 	case <-sigpipe:
 		if runtime.GOOS == "linux" && runtime.GOARCH != "386" && runtime.GOARCH != "s390x" {
-			t.Fatal("Send raised SIGPIPE")
+			t.Fatal("Send or Sendmsg raised SIGPIPE")
 		}
 	case <-time.After(100 * time.Millisecond):
 	}
