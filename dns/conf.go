@@ -172,13 +172,15 @@ func (c *Config) addServer(args []string) {
 	c.Servers = append(c.Servers, ap)
 }
 
-// searchList lower-cases the suffixes and drops their trailing dots; the
-// root (".") is dropped altogether, since a name is tried as given anyway.
+// searchList lower-cases the suffixes (ASCII only, as DNS compares names)
+// and drops their trailing dot. The root (".") is dropped, since a name is
+// tried as given anyway, and so is what is no domain name ("..", "a..b",
+// a label over 63 bytes): no candidate made with it could be asked.
 func searchList(args []string) []string {
 	list := make([]string, 0, len(args))
 	for _, s := range args {
-		s = strings.ToLower(strings.TrimSuffix(s, "."))
-		if s != "" {
+		s = asciiLower(strings.TrimSuffix(s, "."))
+		if validName(s) {
 			list = append(list, s)
 		}
 	}

@@ -3,6 +3,7 @@ package dns
 import (
 	"net/netip"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -51,6 +52,10 @@ var resolvConfTests = []struct {
 	{
 		name: "search wins over earlier domain", in: "domain x.org\nsearch A.com. b.com\n",
 		search: []string{"a.com", "b.com"}, ndots: 1, timeouts: secs(2, 5, 5),
+	},
+	{
+		name: "search drops the root and what is no name", in: "search .. . a..b -x.org. " + strings.Repeat("l", 64) + ".com Ok.Org\n",
+		search: []string{"-x.org", "ok.org"}, ndots: 1, timeouts: secs(2, 5, 5),
 	},
 	{
 		name: "keywords case-insensitive, tabs, CRLF", in: "NameServer\t192.0.2.1\r\nOPTIONS NDOTS:2 use-vc\r\n",
