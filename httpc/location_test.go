@@ -34,6 +34,10 @@ var locationTests = []struct {
 	{base: "http://h/a/b", loc: "#frag", rfc: "http://h/a/b#frag", noURI: true},
 	{base: "http://h/a/b?q", loc: "#frag", rfc: "http://h/a/b?q#frag", noURI: true},
 	{base: "http://h/a/b?q", loc: "?", rfc: "http://h/a/b?", noURI: true},
+	// No path in the reference: the base path as it is, dot segments too
+	// (§5.2.2 T.path = Base.path; net/url would give "http://h/#0").
+	{base: "http://h/.", loc: "#0", rfc: "http://h/.#0", noURI: true},
+	{base: "http://h/a/../b", loc: "?x", rfc: "http://h/a/../b?x", noURI: true},
 	{base: "http://h/a/b", loc: "c:d/e", rfc: "c:d/e"},
 
 	// RFC 3986 §5.4.1 normal examples (those without a scheme or "//").
