@@ -300,6 +300,17 @@ func FuzzLocation(f *testing.F) {
 	})
 }
 
+// allPerlSpace reports whether every byte of s is Perl whitespace, as the
+// status-line parser sees it (isPerlSpace).
+func allPerlSpace(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isPerlSpace(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
 // hasDotSegment reports whether path has a "." or ".." segment.
 func hasDotSegment(path string) bool {
 	for seg := range strings.SplitSeq(path, "/") {
@@ -474,7 +485,7 @@ var responseAllowList = []allowed{
 		"text the next header line becomes the Reason and is not a header",
 		func(_ []byte, _ string, lines []string) bool {
 			return len(lines) > 1 && canonicalStatus.MatchString(lines[0]) &&
-				strings.Trim(lines[0][12:], " \t\v\f\r\x85\xa0") == ""
+				allPerlSpace(lines[0][12:])
 		}},
 	{"field-name", "spec §8.4, Appendix A Q20: AnyEvent accepts any name without controls (spaces, 8-bit, " +
 		"empty); net/http requires a token (RFC 9110 §5.1) and skips empty names",

@@ -85,22 +85,3 @@ func (p Phase) status() int {
 	}
 	return 599
 }
-
-// itoa formats a small non-negative int without strconv's allocation for
-// the common case of one call per error.
-func itoa(n int) string {
-	if n < 0 {
-		return "-" + itoa(-n)
-	}
-	var b [20]byte
-	i := len(b)
-	for {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-		if n == 0 {
-			break
-		}
-	}
-	return string(b[i:])
-}

@@ -330,8 +330,7 @@ func TestHandleDestroyInsideCallback(t *testing.T) {
 	l := hsLoop(t)
 	a, b := hsPair(t)
 	var ev hsEvents
-	var h *Handle
-	h = hsHandle(t, l, a, &HandleOptions{
+	h := hsHandle(t, l, a, &HandleOptions{
 		OnError: ev.onError(),
 		OnEOF:   func(*Handle) { ev.add("eof") },
 		Timeout: 20 * time.Millisecond,

@@ -121,14 +121,6 @@ func (d *Dialer) DialHandle(l *loop.Loop, host, service string, opts *loop.Handl
 	})
 }
 
-// resolver returns the resolver to use on l.
-func (d *Dialer) resolver(l *loop.Loop) (*dns.Resolver, error) {
-	if d.Resolver != nil {
-		return d.Resolver, nil
-	}
-	return DefaultResolver(l)
-}
-
 // attemptDelay returns the happy eyeballs stagger.
 func (d *Dialer) attemptDelay() time.Duration {
 	if d.AttemptDelay > 0 {
