@@ -161,18 +161,10 @@ func (h *Handle) readCipher() (n int, more bool) {
 	} else {
 		buf = h.sh.scratchFor(k)[:k]
 	}
-	n, err := h.w.sysRead(buf)
-	switch {
-	case err == unix.EINTR:
-		return 0, true
-	case err == unix.EAGAIN:
-		h.w.ClearReady(Read)
-		return 0, false
-	case err != nil:
-		h.raise(newOpError("read", err), true)
-		return 0, false
+	n, ok, more := h.readFd(buf)
+	if !ok {
+		return 0, more
 	}
-	h.stamp(readActivity)
 	fs := h.fs
 	if n == 0 {
 		fs.fdEOF = true

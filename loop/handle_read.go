@@ -96,22 +96,33 @@ func (h *Handle) readPlain() {
 	h.settleInput()
 }
 
+// readFd makes one read into buf and deals with what is not data: EINTR
+// (more: try again), EAGAIN (the fd is drained) and errors (fatal). ok
+// reports data or end-of-file (n == 0), with the activity stamped.
+func (h *Handle) readFd(buf []byte) (n int, ok, more bool) {
+	n, err := h.w.sysRead(buf)
+	switch {
+	case err == unix.EINTR:
+		return 0, false, true
+	case err == unix.EAGAIN:
+		h.w.ClearReady(Read)
+		return 0, false, false
+	case err != nil:
+		h.raise(newOpError("read", err), true)
+		return 0, false, false
+	}
+	h.stamp(readActivity)
+	return n, true, false
+}
+
 // readOnce makes one read(2) into the input and drains; more reports that
 // the fd may hold more data.
 func (h *Handle) readOnce() (n int, more bool) {
 	k := h.readSize
-	n, err := h.w.sysRead(h.tail(k))
-	switch {
-	case err == unix.EINTR:
-		return 0, true
-	case err == unix.EAGAIN:
-		h.w.ClearReady(Read)
-		return 0, false
-	case err != nil:
-		h.raise(newOpError("read", err), true)
-		return 0, false
+	n, ok, more := h.readFd(h.tail(k))
+	if !ok {
+		return 0, more
 	}
-	h.stamp(readActivity)
 	if n == 0 {
 		h.eof, h.reading = true, false
 		h.drain()
