@@ -173,13 +173,14 @@ func (c *Config) addServer(args []string) {
 }
 
 // searchList lower-cases the suffixes (ASCII only, as DNS compares names)
-// and drops their trailing dot. The root (".") is dropped, since a name is
-// tried as given anyway, and so is what is no domain name ("..", "a..b",
-// a label over 63 bytes): no candidate made with it could be asked.
+// and drops their trailing dots ("x.org.." is x.org, as AnyEvent's split
+// on dots takes it). The root ("." or "..") is dropped, since a name is
+// tried as given anyway, and so is what is no domain name ("a..b", a
+// label over 63 bytes): no candidate made with it could be asked.
 func searchList(args []string) []string {
 	list := make([]string, 0, len(args))
 	for _, s := range args {
-		s = asciiLower(strings.TrimSuffix(s, "."))
+		s = asciiLower(strings.TrimRight(s, "."))
 		if validName(s) {
 			list = append(list, s)
 		}

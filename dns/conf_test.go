@@ -54,8 +54,8 @@ var resolvConfTests = []struct {
 		search: []string{"a.com", "b.com"}, ndots: 1, timeouts: secs(2, 5, 5),
 	},
 	{
-		name: "search drops the root and what is no name", in: "search .. . a..b -x.org. " + strings.Repeat("l", 64) + ".com Ok.Org\n",
-		search: []string{"-x.org", "ok.org"}, ndots: 1, timeouts: secs(2, 5, 5),
+		name: "search drops the root and what is no name", in: "search .. . a..b -x.org. " + strings.Repeat("l", 64) + ".com Ok.Org y.net..\n",
+		search: []string{"-x.org", "ok.org", "y.net"}, ndots: 1, timeouts: secs(2, 5, 5),
 	},
 	{
 		name: "keywords case-insensitive, tabs, CRLF", in: "NameServer\t192.0.2.1\r\nOPTIONS NDOTS:2 use-vc\r\n",

@@ -58,7 +58,8 @@
 // Watchers therefore see AnyEvent's level-triggered behaviour, changing
 // interest costs no system call, and a busy connection costs one read and
 // one write per request, with no epoll_ctl. A [Handle] over a socket makes
-// them as recv(2) and send(2), which skip the file layer; [Loop.Stats]
+// them as recv(2) and send(2) (sendmsg(2) for several queued slices), which
+// skip the file layer; [Loop.Stats]
 // counts them, with the polls.
 //
 // Each registration carries a generation number in its poll token; reports

@@ -5,8 +5,9 @@
 // [netip.AddrPort] and [unix.Sockaddr], SO_ERROR, disconnecting a datagram
 // socket (connect to AF_UNSPEC), the socket options AnyEvent exposes
 // (TCP_NODELAY, SO_KEEPALIVE, SO_REUSEADDR, IPV6_V6ONLY), and read, write,
-// writev and zero-timeout epoll_wait for non-blocking descriptors made
-// without the scheduler's system-call hooks (rawio.go).
+// writev and zero-timeout epoll_wait for non-blocking descriptors, and
+// recv, send and sendmsg (MSG_NOSIGNAL) for connected stream sockets, made
+// without the scheduler's system-call hooks (rawio.go, rawsock_linux.go).
 //
 // The helpers return the raw [syscall.Errno] of the failing call; callers
 // wrap it with the operation's name. Nothing here blocks, allocates
