@@ -261,8 +261,8 @@ func (h *Handle) configure(o *HandleOptions) {
 }
 
 // checkStream refuses sockets that are not SOCK_STREAM (AnyEvent: "only
-// stream sockets supported"); pipes and terminals are fine.
-// checkStream accepts a stream socket (socket true), a pipe or a terminal.
+// stream sockets supported"); pipes and terminals are fine. socket reports
+// a stream socket.
 func checkStream(fd int) (socket bool, err error) {
 	typ, err := unix.GetsockoptInt(fd, unix.SOL_SOCKET, unix.SO_TYPE)
 	switch {

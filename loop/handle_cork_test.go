@@ -24,6 +24,19 @@ func hsPending(t testing.TB, fd int) string {
 	return string(buf[:n])
 }
 
+// hsReadAll runs l while the peer fd reads until want bytes arrived,
+// failing after 10 s: output the handle cannot write at once must follow.
+func hsReadAll(t testing.TB, l *Loop, fd, want int) {
+	t.Helper()
+	total := 0
+	buf := make([]byte, 1<<16)
+	hsRun(t, l, 10*time.Second, func() bool {
+		n, _, _ := unix.Recvfrom(fd, buf, unix.MSG_DONTWAIT)
+		total += max(n, 0)
+		return total == want
+	})
+}
+
 // The writes that the callbacks of one iteration make on corked handles
 // leave at the start of the next iteration, before the loop polls: every
 // handle's output at once, coalesced, and nothing before.
@@ -134,13 +147,7 @@ func TestCorkFullSocketWaitsForReadiness(t *testing.T) {
 	if h.corked || len(h.sh.corked) != 0 {
 		t.Fatal("a blocked handle went onto the cork list")
 	}
-	total := 0
-	buf := make([]byte, 1<<16)
-	hsRun(t, l, 10*time.Second, func() bool {
-		n, _, _ := unix.Recvfrom(b, buf, unix.MSG_DONTWAIT)
-		total += max(n, 0)
-		return total == len(big)+len("tail")
-	})
+	hsReadAll(t, l, b, len(big)+len("tail"))
 }
 
 // A warm corked handle queues and flushes without allocating: the chunk
@@ -176,13 +183,7 @@ func TestCorkedThenBlockedKeepsWriting(t *testing.T) {
 	if !h.wblocked {
 		t.Fatal("4 MiB fit into a socketpair")
 	}
-	total := 0
-	buf := make([]byte, 1<<16)
-	hsRun(t, l, 10*time.Second, func() bool {
-		n, _, _ := unix.Recvfrom(b, buf, unix.MSG_DONTWAIT)
-		total += max(n, 0)
-		return total == 1+len(big)
-	})
+	hsReadAll(t, l, b, 1+len(big))
 }
 
 // A write made on a corked handle by a callback that runs before the I/O

@@ -170,12 +170,7 @@ func (h *Handle) writeQueued() (n int, short bool, err error) {
 			for _, p := range iov {
 				want += len(p)
 			}
-			h.l.stats.Writes++
-			if h.w.socket {
-				n, err = h.sh.iovecs.Sendmsg(h.fd, iov)
-			} else {
-				n, err = h.sh.iovecs.Writev(h.fd, iov)
-			}
+			n, err = h.w.sysWritev(&h.sh.iovecs, iov)
 			clear(iov)
 			h.sh.iov = iov[:0]
 		}

@@ -166,6 +166,16 @@ func (w *IO) sysWrite(p []byte) (int, error) {
 	return sys.Write(w.reg.fd, p)
 }
 
+// sysWritev makes one writev(2), or sendmsg(2) on a Handle's socket, of
+// the slices of iov with the reused argument array v, and counts it.
+func (w *IO) sysWritev(v *sys.Iovecs, iov [][]byte) (int, error) {
+	w.reg.l.stats.Writes++
+	if w.socket {
+		return v.Sendmsg(w.reg.fd, iov)
+	}
+	return v.Writev(w.reg.fd, iov)
+}
+
 // Stop ends the watch; the callback will not run again, even for events
 // already collected in this iteration. The last watcher of an fd removes its
 // registration. Stopping twice is harmless.
