@@ -136,4 +136,12 @@
 //     available on this system" after connecting. (AnyEvent's default
 //     would be TLS without verification, W1; ours will verify.)
 //   - Proxies are not supported yet (no http_proxy, no Options.Proxy).
+//   - Connections are corked: a request is written when the loop next
+//     polls, with the others issued in the same iteration, where AnyEvent
+//     writes it at once (push_write); nothing a callback can see changes,
+//     and OnRequestHead and PhaseWrite still come in order. A handle
+//     handed over by WantBodyHandle is not corked.
+//   - Options.Body is read while the request is sent, not copied (a Perl
+//     string cannot change under the writer; a Go slice can): it must not
+//     be modified until the DoneFunc has run.
 package httpc
