@@ -73,6 +73,9 @@ func Start(bin, dir string, httpBlock func(dir string, port int) string) (*Serve
 	return s, nil
 }
 
+// Pid returns nginx's process id.
+func (s *Server) Pid() int { return s.cmd.Process.Pid }
+
 // Stop kills nginx and waits for it.
 func (s *Server) Stop() {
 	s.cmd.Process.Kill()

@@ -77,6 +77,9 @@ func smoke(t *testing.T, cfg config) {
 		}
 	}
 	for _, r := range rep.results {
+		if nginxRun := strings.HasPrefix(rep.server, "nginx"); r.Skipped == "" && (r.ServerSleeps >= 0) != nginxRun {
+			t.Errorf("%s: server sleeps %d measured with %s", r.Client, r.ServerSleeps, rep.server)
+		}
 		if measured := r.Polls >= 0; measured != (r.Client == "httpc") || (measured && (r.Polls == 0 || r.Polls > 2*int64(r.Requests)+10)) {
 			t.Errorf("%s: %d polls for %d requests", r.Client, r.Polls, r.Requests)
 		}

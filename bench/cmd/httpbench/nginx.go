@@ -39,7 +39,7 @@ func startNginx(bin string) (*peer, error) {
 	}
 	return &peer{
 		name: nginx.Version(bin) + " (one worker process, return 200)",
-		url:  "http://" + s.Addr + "/hello", bodyLen: len(server.Body),
+		url:  "http://" + s.Addr + "/hello", bodyLen: len(server.Body), pid: s.Pid(),
 		stop: func() { s.Stop(); os.RemoveAll(dir) },
 	}, nil
 }

@@ -15,6 +15,7 @@ type peer struct {
 	name    string // for the report
 	url     string // what the clients GET
 	bodyLen int    // the body length every response must have
+	pid     int    // the server's process (nginx, one thread), 0 when in this one
 	stop    func()
 }
 

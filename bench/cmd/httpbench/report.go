@@ -55,8 +55,9 @@ func (rep *report) print(w io.Writer) {
 	fmt.Fprintf(w, "server  %s, GET %s, %d-byte body\n", rep.server, rep.url, rep.bodyLen)
 	fmt.Fprintf(w, "load    %d connections per client, up to %d requests or %v per round (wrk: %ds), %d round(s); %s; Go clients GOMAXPROCS=1\n",
 		c.conns, c.requests, c.duration, wrkSeconds(c.duration), c.rounds, pin)
-	fmt.Fprintf(w, "%-9s %10s %7s %11s %12s %11s %11s %8s %10s %11s %10s %9s\n", "client", "requests", "errors",
-		"CPU-µs/req", "user-µs/req", "sys-µs/req", "allocs/req", "B/req", "reads/req", "writes/req", "polls/req", "req/s")
+	fmt.Fprintf(w, "%-9s %10s %7s %11s %12s %11s %11s %8s %10s %11s %10s %16s %9s\n", "client", "requests", "errors",
+		"CPU-µs/req", "user-µs/req", "sys-µs/req", "allocs/req", "B/req", "reads/req", "writes/req", "polls/req",
+		"srv-sleeps/req", "req/s")
 	for _, r := range rep.results {
 		rep.printRow(w, r)
 	}
@@ -84,11 +85,12 @@ func (rep *report) printRow(w io.Writer, r *result) {
 	if r.Capped {
 		capped = " (time cap)"
 	}
-	fmt.Fprintf(w, "%-9s %10d %7d %11.2f %12.2f %11.2f %11s %8s %10s %11s %10s %9.0f%s\n", r.Client, r.Requests, r.Errors,
+	fmt.Fprintf(w, "%-9s %10d %7d %11.2f %12.2f %11.2f %11s %8s %10s %11s %10s %16s %9.0f%s\n", r.Client, r.Requests, r.Errors,
 		r.CPUPerReq(), r.UserPerReq(), r.SysPerReq(),
 		opt(r.Mallocs, r.AllocsPerReq(), "%.3f"), opt(r.AllocBytes, r.BytesPerReq(), "%.0f"),
 		opt(r.Reads, r.perReq(float64(r.Reads)), "%.3f"), opt(r.Writes, r.perReq(float64(r.Writes)), "%.3f"),
-		opt(r.Polls, r.perReq(float64(r.Polls)), "%.3f"), r.ReqPerSec(), capped)
+		opt(r.Polls, r.perReq(float64(r.Polls)), "%.3f"), opt(r.ServerSleeps, r.perReq(float64(r.ServerSleeps)), "%.3f"),
+		r.ReqPerSec(), capped)
 }
 
 // printRatios writes httpc/peer of CPU and user CPU per request.

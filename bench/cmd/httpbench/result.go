@@ -17,8 +17,12 @@ type result struct {
 	Reads      int64         `json:"reads"`       // read(2)/recv(2) calls; -1: not measured
 	Writes     int64         `json:"writes"`      // write(2)/writev(2)/send(2) calls; -1: not measured
 	Polls      int64         `json:"polls"`       // epoll_wait calls (httpc); -1: not measured
-	Capped     bool          `json:"capped"`      // the time cap ended the load
-	Skipped    string        `json:"skipped,omitempty"`
+	// ServerSleeps counts the server's voluntary context switches while
+	// the client ran (warm-up included): how often the client's requests
+	// found it asleep and woke it. -1: not measured (evio, in-process).
+	ServerSleeps int64  `json:"-"`
+	Capped       bool   `json:"capped"` // the time cap ended the load
+	Skipped      string `json:"skipped,omitempty"`
 	// rounds holds the CPU µs per request of each round, in round order.
 	rounds []float64
 }
@@ -38,6 +42,7 @@ func (r *result) add(o *result) {
 	r.Reads = addMeasured(r.Reads, o.Reads)
 	r.Writes = addMeasured(r.Writes, o.Writes)
 	r.Polls = addMeasured(r.Polls, o.Polls)
+	r.ServerSleeps = addMeasured(r.ServerSleeps, o.ServerSleeps)
 	r.Capped = r.Capped || o.Capped
 	r.Skipped = o.Skipped
 	r.rounds = append(r.rounds, o.CPUPerReq())

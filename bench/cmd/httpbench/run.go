@@ -43,8 +43,35 @@ func run(cfg config) (*report, error) {
 	return rep, nil
 }
 
-// measureClient runs one client once against p, in round.
+// measureClient runs one client once against p, in round, and counts the
+// server's sleeps meanwhile.
 func measureClient(cfg config, p *peer, client, wrk string, round int) (*result, error) {
+	before := serverSleeps(p)
+	r, err := runClient(cfg, p, client, wrk, round)
+	if after := serverSleeps(p); r != nil {
+		r.ServerSleeps = -1
+		if before >= 0 && after >= 0 && r.Skipped == "" {
+			r.ServerSleeps = after - before
+		}
+	}
+	return r, err
+}
+
+// serverSleeps returns the server's voluntary context switches, -1 when
+// they are not known.
+func serverSleeps(p *peer) int64 {
+	if p.pid == 0 {
+		return -1
+	}
+	n, err := measure.VoluntarySwitches(p.pid)
+	if err != nil {
+		return -1
+	}
+	return n
+}
+
+// runClient runs one client once against p, in round.
+func runClient(cfg config, p *peer, client, wrk string, round int) (*result, error) {
 	ld := load{
 		client: client, url: p.url, conns: cfg.conns, requests: cfg.requests,
 		duration: cfg.duration, warmup: cfg.warmup, bodyLen: p.bodyLen, cpu: -1,

@@ -85,6 +85,22 @@ func StatusField(r io.Reader, name string) (int64, error) {
 	return 0, fmt.Errorf("status: no %s line", name)
 }
 
+// VoluntarySwitches returns the voluntary context switches of process pid
+// so far (the voluntary_ctxt_switches line of /proc/<pid>/status, which
+// for a single-threaded server such as nginx counts its sleeps).
+func VoluntarySwitches(pid int) (int64, error) {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range bytes.Split(data, []byte("\n")) {
+		if v, ok := bytes.CutPrefix(line, []byte("voluntary_ctxt_switches:")); ok {
+			return strconv.ParseInt(string(bytes.TrimSpace(v)), 10, 64)
+		}
+	}
+	return 0, fmt.Errorf("/proc/%d/status: no voluntary_ctxt_switches line", pid)
+}
+
 // RaiseNoFile makes sure the soft RLIMIT_NOFILE is at least want, raising
 // the hard limit too when it is lower (which needs root or
 // CAP_SYS_RESOURCE, and never goes past fs.nr_open). It returns the soft
