@@ -22,12 +22,12 @@ func nginxHTTP(dir string, port int) string {
 	return fmt.Sprintf(`	keepalive_requests 10000;
 	server {
 		listen 127.0.0.1:%[2]d;
-		root %[1]s/html;
+		root "%[1]s/html";
 		location = /hello { default_type text/plain; return 200 "hello world\n"; }
 		location = /conn { default_type text/plain; return 200 "$connection $connection_requests"; }
 		location = /moved { return 301 /hello; }
 		location /gz/ { gzip on; gzip_min_length 1; gzip_types text/plain; default_type text/plain; }
-	}`, dir, port)
+	}`, nginx.Quote(dir), port)
 }
 
 // startNginx starts nginx on a free loopback port and returns the base
