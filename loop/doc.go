@@ -59,8 +59,7 @@
 // interest costs no system call, and a busy connection costs one read and
 // one write per request, with no epoll_ctl. A [Handle] over a socket makes
 // them as recv(2) and send(2) (sendmsg(2) for several queued slices), which
-// skip the file layer; [Loop.Stats]
-// counts them, with the polls.
+// skip the file layer; [Loop.Stats] counts them, with the polls.
 //
 // Each registration carries a generation number in its poll token; reports
 // for an older registration of the same fd number are dropped.

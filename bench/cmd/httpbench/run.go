@@ -48,11 +48,12 @@ func run(cfg config) (*report, error) {
 func measureClient(cfg config, p *peer, client, wrk string, round int) (*result, error) {
 	before := serverSleeps(p)
 	r, err := runClient(cfg, p, client, wrk, round)
-	if after := serverSleeps(p); r != nil {
-		r.ServerSleeps = -1
-		if before >= 0 && after >= 0 && r.Skipped == "" {
-			r.ServerSleeps = after - before
-		}
+	if r == nil {
+		return nil, err
+	}
+	r.ServerSleeps = -1
+	if after := serverSleeps(p); before >= 0 && after >= 0 && r.Skipped == "" {
+		r.ServerSleeps = after - before
 	}
 	return r, err
 }

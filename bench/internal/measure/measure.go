@@ -62,43 +62,53 @@ func RSS() (int64, error) {
 // StatusField finds the line "name: <n> kB" in a /proc/<pid>/status file
 // and returns n in bytes.
 func StatusField(r io.Reader, name string) (int64, error) {
+	f, err := statusLine(r, name)
+	if err != nil {
+		return 0, err
+	}
+	if len(f) != 2 || string(f[1]) != "kB" {
+		return 0, fmt.Errorf("status: malformed %s line %q", name, bytes.Join(f, []byte(" ")))
+	}
+	kb, err := strconv.ParseInt(string(f[0]), 10, 64)
+	if err != nil {
+		return 0, fmt.Errorf("status: %s: %w", name, err)
+	}
+	return kb * 1024, nil
+}
+
+// statusLine returns the fields after "name:" on its line of a
+// /proc/<pid>/status file.
+func statusLine(r io.Reader, name string) ([][]byte, error) {
 	sc := bufio.NewScanner(r)
 	prefix := []byte(name + ":")
 	for sc.Scan() {
-		line := sc.Bytes()
-		if !bytes.HasPrefix(line, prefix) {
-			continue
+		if line := sc.Bytes(); bytes.HasPrefix(line, prefix) {
+			return bytes.Fields(line[len(prefix):]), nil
 		}
-		f := bytes.Fields(line[len(prefix):])
-		if len(f) != 2 || string(f[1]) != "kB" {
-			return 0, fmt.Errorf("status: malformed %s line %q", name, line)
-		}
-		kb, err := strconv.ParseInt(string(f[0]), 10, 64)
-		if err != nil {
-			return 0, fmt.Errorf("status: %s: %w", name, err)
-		}
-		return kb * 1024, nil
 	}
 	if err := sc.Err(); err != nil {
-		return 0, err
+		return nil, err
 	}
-	return 0, fmt.Errorf("status: no %s line", name)
+	return nil, fmt.Errorf("status: no %s line", name)
 }
 
 // VoluntarySwitches returns the voluntary context switches of process pid
 // so far (the voluntary_ctxt_switches line of /proc/<pid>/status, which
 // for a single-threaded server such as nginx counts its sleeps).
 func VoluntarySwitches(pid int) (int64, error) {
-	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	file, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
 	if err != nil {
 		return 0, err
 	}
-	for _, line := range bytes.Split(data, []byte("\n")) {
-		if v, ok := bytes.CutPrefix(line, []byte("voluntary_ctxt_switches:")); ok {
-			return strconv.ParseInt(string(bytes.TrimSpace(v)), 10, 64)
-		}
+	defer file.Close()
+	f, err := statusLine(file, "voluntary_ctxt_switches")
+	if err != nil {
+		return 0, err
 	}
-	return 0, fmt.Errorf("/proc/%d/status: no voluntary_ctxt_switches line", pid)
+	if len(f) != 1 {
+		return 0, fmt.Errorf("status: malformed voluntary_ctxt_switches line %q", bytes.Join(f, []byte(" ")))
+	}
+	return strconv.ParseInt(string(f[0]), 10, 64)
 }
 
 // RaiseNoFile makes sure the soft RLIMIT_NOFILE is at least want, raising

@@ -1,8 +1,10 @@
 package measure
 
 import (
+	"os/exec"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestStatusField(t *testing.T) {
@@ -56,5 +58,27 @@ func TestSelfSyscallsCountsReads(t *testing.T) {
 	after, err := SelfSyscalls() // reading the file is itself a read(2)
 	if err != nil || after.Reads <= before.Reads {
 		t.Fatalf("SelfSyscalls: %+v then %+v, %v", before, after, err)
+	}
+}
+
+// A sleep of the process's main thread shows in its voluntary switches;
+// a process that does not exist is an error.
+func TestVoluntarySwitches(t *testing.T) {
+	cmd := exec.Command("sh", "-c", "sleep 0.05; sleep 0.05; sleep 5")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	first, err := VoluntarySwitches(cmd.Process.Pid)
+	if err != nil || first < 0 {
+		t.Fatalf("VoluntarySwitches = %d, %v", first, err)
+	}
+	time.Sleep(300 * time.Millisecond) // sh waits for each sleep: it sleeps too
+	if n, err := VoluntarySwitches(cmd.Process.Pid); err != nil || n <= first {
+		t.Errorf("after the shell slept: %d (was %d), %v", n, first, err)
+	}
+	if _, err := VoluntarySwitches(1 << 30); err == nil {
+		t.Error("no error for a process that does not exist")
 	}
 }
