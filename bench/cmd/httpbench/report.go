@@ -4,7 +4,9 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"runtime"
 	"slices"
+	"time"
 )
 
 // report is the outcome of a run: the server and one summed result per
@@ -15,6 +17,9 @@ type report struct {
 	bodyLen int
 	cfg     config
 	results []*result
+	// nullSyscall is what a system call that does no work costs on this
+	// machine: the toll on each read, write and poll (0: not measured).
+	nullSyscall time.Duration
 }
 
 // find returns the result of client, nil when it was not measured.
@@ -55,6 +60,10 @@ func (rep *report) print(w io.Writer) {
 	fmt.Fprintf(w, "server  %s, GET %s, %d-byte body\n", rep.server, rep.url, rep.bodyLen)
 	fmt.Fprintf(w, "load    %d connections per client, up to %d requests or %v per round (wrk: %ds), %d round(s); %s; Go clients GOMAXPROCS=1\n",
 		c.conns, c.requests, c.duration, wrkSeconds(c.duration), c.rounds, pin)
+	if rep.nullSyscall > 0 {
+		fmt.Fprintf(w, "machine %d CPUs; a system call that does no work (getppid) costs %.2f µs\n",
+			runtime.NumCPU(), float64(rep.nullSyscall)/float64(time.Microsecond))
+	}
 	fmt.Fprintf(w, "%-9s %10s %7s %11s %12s %11s %11s %8s %10s %11s %10s %16s %9s\n", "client", "requests", "errors",
 		"CPU-µs/req", "user-µs/req", "sys-µs/req", "allocs/req", "B/req", "reads/req", "writes/req", "polls/req",
 		"srv-sleeps/req", "req/s")

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -66,5 +68,23 @@ func TestMedian(t *testing.T) {
 		if got := median(c.xs); got != c.want {
 			t.Errorf("median(%v) = %v, want %v", c.xs, got, c.want)
 		}
+	}
+}
+
+// The machine line gives the cost of a system call, which weighs every
+// call a client makes; it is left out when it was not measured.
+func TestMachineLine(t *testing.T) {
+	rep := &report{nullSyscall: 1234 * time.Nanosecond}
+	var out bytes.Buffer
+	rep.print(&out)
+	want := fmt.Sprintf("machine %d CPUs; a system call that does no work (getppid) costs 1.23 µs", runtime.NumCPU())
+	if !hasLineFields(out.String(), want) {
+		t.Errorf("no line %q in:\n%s", want, out.String())
+	}
+	rep.nullSyscall = 0
+	out.Reset()
+	rep.print(&out)
+	if strings.Contains(out.String(), "machine") {
+		t.Errorf("machine line without a measurement:\n%s", out.String())
 	}
 }

@@ -21,7 +21,7 @@ func run(cfg config) (*report, error) {
 		return nil, err
 	}
 	defer p.stop()
-	rep := &report{server: p.name, url: p.url, bodyLen: p.bodyLen, cfg: cfg}
+	rep := &report{server: p.name, url: p.url, bodyLen: p.bodyLen, cfg: cfg, nullSyscall: measure.NullSyscall()}
 	for _, c := range cfg.clients {
 		rep.results = append(rep.results, &result{Client: c})
 	}

@@ -41,6 +41,12 @@ func TestSelfFigures(t *testing.T) {
 	if h := CollectedHeap(); h.HeapInuse == 0 || h.Goroutines < 1 {
 		t.Fatalf("CollectedHeap = %+v", h)
 	}
+	// A system call costs tens of nanoseconds on a bare machine and a
+	// few microseconds on the slowest guests; 0 or milliseconds mean the
+	// timing is broken.
+	if d := NullSyscall(); d <= 0 || d > 100*time.Microsecond {
+		t.Fatalf("NullSyscall = %v", d)
+	}
 }
 
 func TestRaiseNoFileKeepsHigherLimit(t *testing.T) {
