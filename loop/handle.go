@@ -228,7 +228,7 @@ func NewHandle(l *Loop, fd int, opts *HandleOptions) (*Handle, error) {
 		return nil, err
 	}
 	h.w = w
-	w.socket = socket
+	w.socket, w.h = socket, h
 	h.last = [3]int64{l.now, l.now, l.now}
 	h.setTimeouts(opts)
 	h.reading = h.onRead != nil

@@ -32,6 +32,9 @@ func (l *Loop) flushCorked() {
 		return
 	}
 	sh.flushing, sh.corked = sh.corked, sh.flushing[:0]
+	if l.bat != nil && len(sh.flushing) > 1 {
+		l.sendAhead(sh.flushing)
+	}
 	for i, h := range sh.flushing {
 		sh.flushing[i] = nil
 		h.corked = false

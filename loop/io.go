@@ -28,6 +28,11 @@ type IO struct {
 	queued   bool // in l.pending or l.again
 	active   bool
 	socket   bool // a Handle's socket: Read and Write use recv and send
+
+	// For a Handle's watcher: the Handle, and the results of a read and a
+	// send made ahead in a batch, which its next calls take (batch.go).
+	h              *Handle
+	rahead, wahead ahead
 }
 
 // fdReg is the loop's record of one registered fd, shared by its watchers.
@@ -150,6 +155,10 @@ func (w *IO) Write(p []byte) (int, error) {
 // it.
 func (w *IO) sysRead(p []byte) (int, error) {
 	w.reg.l.stats.Reads++
+	if w.rahead.pending {
+		w.reg.l.stats.Batched++
+		return w.rahead.takeRead(p)
+	}
 	if w.socket {
 		return sys.Recv(w.reg.fd, p)
 	}
@@ -160,6 +169,10 @@ func (w *IO) sysRead(p []byte) (int, error) {
 // it.
 func (w *IO) sysWrite(p []byte) (int, error) {
 	w.reg.l.stats.Writes++
+	if w.wahead.pending {
+		w.reg.l.stats.Batched++
+		return w.wahead.takeWrite()
+	}
 	if w.socket {
 		return sys.Send(w.reg.fd, p)
 	}
@@ -170,6 +183,12 @@ func (w *IO) sysWrite(p []byte) (int, error) {
 // the slices of iov with the reused argument array v, and counts it.
 func (w *IO) sysWritev(v *sys.Iovecs, iov [][]byte) (int, error) {
 	w.reg.l.stats.Writes++
+	if w.wahead.pending {
+		// The send made ahead wrote from the first slice: a short write
+		// of the whole, which the caller takes as one.
+		w.reg.l.stats.Batched++
+		return w.wahead.takeWrite()
+	}
 	if w.socket {
 		return v.Sendmsg(w.reg.fd, iov)
 	}
@@ -184,6 +203,7 @@ func (w *IO) Stop() {
 		return
 	}
 	w.active = false
+	w.rahead, w.wahead = ahead{}, ahead{}
 	reg := w.reg
 	for i, o := range reg.watchers {
 		if o == w {

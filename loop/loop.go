@@ -14,6 +14,13 @@ type Clock interface {
 type Config struct {
 	// Clock is the source of [Loop.Now]; nil means the system clock.
 	Clock Clock
+	// PlainSyscalls makes every read and write of the Handles a system
+	// call of its own. By default, where the kernel offers io_uring
+	// (Linux), the reads of the Handles found ready by one poll are made
+	// with one system call, and so are the flushes of the corked Handles
+	// of one iteration; the callbacks see no difference (see the package
+	// documentation and [Stats]).
+	PlainSyscalls bool
 }
 
 // Loop is a single-threaded reactor. All its methods, and the methods of
@@ -42,6 +49,7 @@ type Loop struct {
 	signals  *signalHub
 	children *childHub
 	handles  *handleShared // scratch buffer and write chunks of the loop's Handles
+	bat      *batcher      // batches the Handles' reads and writes; nil: one call each
 	values   map[any]any   // SetValue
 	onClose  []func()      // OnClose, in registration order
 
@@ -68,6 +76,9 @@ func NewWithConfig(cfg Config) (*Loop, error) {
 		return nil, err
 	}
 	l := &Loop{poller: p, clock: cfg.Clock, evbuf: make([]pollEvent, 0, maxPollEvents)}
+	if !cfg.PlainSyscalls {
+		l.bat = newBatcher()
+	}
 	if l.clock == nil {
 		l.clock = systemClock{}
 	}
@@ -203,6 +214,9 @@ func (l *Loop) dispatchIO() bool {
 	if len(l.again) == 0 {
 		return false
 	}
+	if l.bat != nil && len(l.again) > 1 {
+		l.readAhead()
+	}
 	l.batch, l.again = l.again, l.batch[:0]
 	ran := false
 	for i, w := range l.batch {
@@ -237,6 +251,10 @@ func (l *Loop) Close() error {
 	l.posts.close()
 	if l.signals != nil {
 		l.signals.shutdown()
+	}
+	if l.bat != nil {
+		l.bat.close()
+		l.bat = nil
 	}
 	return l.poller.close()
 }

@@ -3,6 +3,8 @@
 package loop
 
 import (
+	"time"
+
 	"github.com/anyevent-go/anyevent/internal/sys"
 	"golang.org/x/sys/unix"
 )
@@ -61,7 +63,7 @@ func (p *epoller) wait(evs []pollEvent, timeoutNs int64) ([]pollEvent, bool, err
 	if timeoutNs == 0 {
 		n, err = sys.EpollPoll(p.epfd, p.raw[:])
 	} else {
-		n, err = unix.EpollWait(p.epfd, p.raw[:], msTimeout(timeoutNs))
+		n, err = p.sleep(timeoutNs)
 	}
 	if err != nil {
 		if err == unix.EINTR {
@@ -124,4 +126,27 @@ func msTimeout(ns int64) int {
 		ms = maxMs
 	}
 	return int(ms)
+}
+
+// sleep is an epoll_wait that may block, for timeoutNs or, when that is
+// negative, until an event. An interruption (EINTR) is not a wake-up: the
+// kernel interrupts a sleeping thread to run work queued for it, such as
+// the teardown of an io_uring the thread used (batch.go), so the wait
+// resumes for what is left of the timeout.
+func (p *epoller) sleep(timeoutNs int64) (int, error) {
+	var deadline time.Time
+	if timeoutNs > 0 {
+		deadline = time.Now().Add(time.Duration(timeoutNs))
+	}
+	for {
+		n, err := unix.EpollWait(p.epfd, p.raw[:], msTimeout(timeoutNs))
+		if err != unix.EINTR {
+			return n, err
+		}
+		if timeoutNs > 0 {
+			if timeoutNs = int64(time.Until(deadline)); timeoutNs <= 0 {
+				return 0, nil
+			}
+		}
+	}
 }

@@ -13,6 +13,11 @@ type Stats struct {
 	// Writes counts write(2), writev(2), send(2) and sendmsg(2) calls of
 	// [IO.Write] and of the Handles, failed ones included.
 	Writes uint64
+	// Batched counts the Reads and Writes that were made together with
+	// others in one system call, and Batches those system calls (see
+	// [Config.PlainSyscalls]): the loop entered the kernel Reads + Writes
+	// - Batched + Batches times to move data.
+	Batched, Batches uint64
 }
 
 // Stats returns the loop's counters. Like every method but Post, it must

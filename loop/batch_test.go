@@ -1,0 +1,216 @@
+package loop
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// hsBatchLoop returns a loop that batches its Handles' calls (plain
+// false) or makes each its own system call. Under CI a loop that cannot
+// batch fails the test: the reference machine has io_uring, and a broken
+// setup would otherwise hide behind the fallback.
+func hsBatchLoop(t testing.TB, plain bool) *Loop {
+	t.Helper()
+	l, err := NewWithConfig(Config{PlainSyscalls: plain})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	if !plain && l.bat == nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("the loop cannot batch system calls here")
+		}
+		t.Skip("no io_uring here")
+	}
+	return l
+}
+
+// hsWritePeer writes s on the blocking peer fd.
+func hsWritePeer(t testing.TB, fd int, s string) {
+	t.Helper()
+	if _, err := unix.Write(fd, []byte(s)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The reads of the Handles that one poll finds ready are made with one
+// system call, and each Handle gets its own data and then its own
+// end-of-file, exactly as with a call each.
+func TestBatchedReadsDeliverEachHandlesData(t *testing.T) {
+	for _, plain := range []bool{false, true} {
+		t.Run(fmt.Sprintf("plain=%v", plain), func(t *testing.T) {
+			l := hsBatchLoop(t, plain)
+			const n = 8
+			got := make([]string, n)
+			eofs := 0
+			peers := make([]int, n)
+			for i := range n {
+				a, b := hsPair(t)
+				peers[i] = b
+				hsHandle(t, l, a, &HandleOptions{
+					OnRead: func(h *Handle) {
+						got[i] += string(h.RBuf())
+						h.Consume(len(h.RBuf()))
+					},
+					OnEOF: func(*Handle) { eofs++ },
+				})
+			}
+			if err := l.RunOnce(false); err != nil { // take the first writability reports
+				t.Fatal(err)
+			}
+			for i, fd := range peers {
+				hsWritePeer(t, fd, fmt.Sprintf("data of %d%s", i, strings.Repeat("!", i)))
+			}
+			before := l.Stats()
+			if err := l.RunOnce(true); err != nil {
+				t.Fatal(err)
+			}
+			st := l.Stats()
+			for i := range n {
+				if want := fmt.Sprintf("data of %d%s", i, strings.Repeat("!", i)); got[i] != want {
+					t.Errorf("handle %d read %q, want %q", i, got[i], want)
+				}
+			}
+			reads, batched, batches := st.Reads-before.Reads, st.Batched-before.Batched, st.Batches-before.Batches
+			wantBatched, wantBatches := uint64(n), uint64(1)
+			if plain {
+				wantBatched, wantBatches = 0, 0
+			}
+			if reads != n || batched != wantBatched || batches != wantBatches {
+				t.Errorf("reads %d, batched %d, batches %d; want %d, %d, %d", reads, batched, batches, n, wantBatched, wantBatches)
+			}
+			for _, fd := range peers {
+				unix.Shutdown(fd, unix.SHUT_WR)
+			}
+			hsRun(t, l, 5*time.Second, func() bool { return eofs == n })
+		})
+	}
+}
+
+// A read made ahead for a Handle that does not read when its turn comes
+// waits on its watcher, with its data copied out of the buffers before the
+// next batch reuses them, and is delivered when the Handle reads again.
+// (The public methods stop a Handle's reading only from its own drain, so
+// the test stops it directly.)
+func TestReadAheadKeptUntilTheHandleReads(t *testing.T) {
+	l := hsBatchLoop(t, false)
+	var hs [4]*Handle
+	var peers [4]int
+	got := make([]string, 4)
+	stopped := -1
+	for i := range hs {
+		a, b := hsPair(t)
+		peers[i] = b
+		hs[i] = hsHandle(t, l, a, &HandleOptions{OnRead: func(h *Handle) {
+			got[i] += string(h.RBuf())
+			h.Consume(len(h.RBuf()))
+			if i < 2 && stopped < 0 {
+				stopped = 1 - i
+				hs[stopped].reading = false
+			}
+		}})
+	}
+	l.RunOnce(false)
+	hsWritePeer(t, peers[0], "first")
+	hsWritePeer(t, peers[1], "second")
+	if err := l.RunOnce(true); err != nil {
+		t.Fatal(err)
+	}
+	if stopped < 0 || got[stopped] != "" || !hs[stopped].w.rahead.pending {
+		t.Fatalf("stopped %d, reads %q: want one handle's read kept ahead", stopped, got)
+	}
+	// The next batch reuses the buffers of the first.
+	hsWritePeer(t, peers[2], "third, long enough to cover the first batch's buffers")
+	hsWritePeer(t, peers[3], "fourth, long enough to cover the first batch's buffers")
+	hsRun(t, l, 5*time.Second, func() bool { return got[2] != "" && got[3] != "" })
+	hs[stopped].reading = true
+	hs[stopped].updateInterest()
+	hsRun(t, l, 5*time.Second, func() bool { return got[stopped] != "" })
+	if want := []string{"first", "second"}[stopped]; got[stopped] != want {
+		t.Fatalf("the handle read %q when it read again, want %q", got[stopped], want)
+	}
+}
+
+// A Handle destroyed by another's callback while its read waits ahead
+// loses that read with everything else; nothing else sees it.
+func TestReadAheadOfDestroyedHandle(t *testing.T) {
+	l := hsBatchLoop(t, false)
+	var hs [2]*Handle
+	var peers [2]int
+	reads := 0
+	for i := range hs {
+		a, b := hsPair(t)
+		peers[i] = b
+		hs[i] = hsHandle(t, l, a, &HandleOptions{OnRead: func(h *Handle) {
+			reads++
+			h.Consume(len(h.RBuf()))
+			hs[1-i].Destroy()
+		}})
+	}
+	l.RunOnce(false)
+	hsWritePeer(t, peers[0], "one")
+	hsWritePeer(t, peers[1], "two")
+	hsRunFor(t, l, 50*time.Millisecond)
+	if reads != 1 {
+		t.Fatalf("%d reads, want the one of the handle that destroyed the other", reads)
+	}
+	for _, h := range hs {
+		if h.Destroyed() && (h.w.active || h.w.rahead.pending) {
+			t.Errorf("destroyed handle: watcher active %v, read ahead kept %v", h.w.active, h.w.rahead.pending)
+		}
+	}
+}
+
+// The corked flush of several Handles is one system call; each peer gets
+// its bytes, and a send that fails is reported as a plain one would be.
+func TestBatchedWritesReachEachPeer(t *testing.T) {
+	l := hsBatchLoop(t, false)
+	const n = 4
+	var hs [n]*Handle
+	var peers [n]int
+	var errs [n]error
+	for i := range hs {
+		a, b := hsPair(t)
+		peers[i] = b
+		hs[i] = hsHandle(t, l, a, &HandleOptions{Autocork: true, OnError: func(_ *Handle, _ bool, err error) { errs[i] = err }})
+	}
+	unix.Shutdown(peers[n-1], unix.SHUT_RDWR)
+	l.RunOnce(false)
+	fired := false
+	l.Timer(0, 0, func() {
+		fired = true
+		for i, h := range hs {
+			h.Write([]byte(fmt.Sprintf("request %d", i)))
+		}
+	})
+	hsRun(t, l, 5*time.Second, func() bool { return fired })
+	before := l.Stats()
+	if err := l.RunOnce(false); err != nil {
+		t.Fatal(err)
+	}
+	st := l.Stats()
+	if w, b, bs := st.Writes-before.Writes, st.Batched-before.Batched, st.Batches-before.Batches; w != n || b != n || bs != 1 {
+		t.Errorf("writes %d, batched %d, batches %d; want %d, %d, 1", w, b, bs, n, n)
+	}
+	for i := range n - 1 {
+		if got, want := hsPending(t, peers[i]), fmt.Sprintf("request %d", i); got != want {
+			t.Errorf("peer %d got %q, want %q", i, got, want)
+		}
+	}
+	hsRun(t, l, 5*time.Second, hs[n-1].Destroyed)
+	if !errors.Is(errs[n-1], syscall.EPIPE) {
+		t.Errorf("error %v on the write to a closed peer, want EPIPE", errs[n-1])
+	}
+	for i := range n - 1 {
+		if errs[i] != nil || hs[i].WBufLen() != 0 {
+			t.Errorf("handle %d: error %v, %d bytes still queued", i, errs[i], hs[i].WBufLen())
+		}
+	}
+}
