@@ -46,6 +46,10 @@ type tally struct {
 	// polls is how many times the client polled for readiness (httpc:
 	// loop iterations, one epoll_wait each); -1 when not known.
 	polls int64
+	// syscalls is how many system calls the client made to move data and
+	// poll (httpc: from loop.Stats, batched calls counted once per batch);
+	// -1 when not known.
+	syscalls int64
 	// reads and writes are the client's own counts of its read and write
 	// system calls (httpc: loop.Stats, as its recv and send calls escape
 	// /proc/self/io); -1 to take them from /proc/self/io.
@@ -69,6 +73,7 @@ func (t *tally) add(o tally) {
 	}
 	t.capped = t.capped || o.capped
 	t.polls += o.polls
+	t.syscalls += o.syscalls
 	t.reads += o.reads
 	t.writes += o.writes
 }
@@ -166,7 +171,7 @@ func measureRun(client string, run func() tally) *result {
 		Client: client, Requests: t.requests, Errors: t.errors, FirstError: t.firstErr,
 		Elapsed: elapsed, User: d.User, Sys: d.Sys, Capped: t.capped,
 		Mallocs: int64(ms1.Mallocs - ms0.Mallocs), AllocBytes: int64(ms1.TotalAlloc - ms0.TotalAlloc),
-		Reads: t.reads, Writes: t.writes, Polls: t.polls,
+		Reads: t.reads, Writes: t.writes, Polls: t.polls, Syscalls: t.syscalls,
 	}
 }
 

@@ -83,6 +83,11 @@ func smoke(t *testing.T, cfg config) {
 		if measured := r.Polls >= 0; measured != (r.Client == "httpc") || (measured && (r.Polls == 0 || r.Polls > 2*int64(r.Requests)+10)) {
 			t.Errorf("%s: %d polls for %d requests", r.Client, r.Polls, r.Requests)
 		}
+		// Batching makes fewer calls than reads, writes and polls, never more.
+		if measured := r.Syscalls >= 0; measured != (r.Client == "httpc") ||
+			(measured && (r.Syscalls == 0 || r.Syscalls > r.Reads+r.Writes+r.Polls)) {
+			t.Errorf("%s: %d system calls for %d reads, %d writes, %d polls", r.Client, r.Syscalls, r.Reads, r.Writes, r.Polls)
+		}
 	}
 	if h := rep.find("httpc"); h == nil || h.AllocsPerReq() > barAllocs+0.1 {
 		t.Errorf("httpc: allocations per request %+v, want at most %v", h, barAllocs)
@@ -94,7 +99,8 @@ func smoke(t *testing.T, cfg config) {
 	want := []string{"server  ", "load    ", "client ", "httpc ", "net/http ", "fasthttp ", "wrk ",
 		"ratio   httpc/fasthttp CPU/req", "ratio   httpc/wrk      CPU/req", "ratio   httpc/net/http CPU/req",
 		"target  P1  httpc/fasthttp CPU per request", "target  P1  httpc/wrk CPU per request",
-		"target  P2  httpc user CPU per request", "target  P4  httpc allocations per request",
+		"target  P2  httpc user CPU per request", "target  P3  httpc read, write and poll calls per request",
+		"target  P4  httpc allocations per request",
 		"target  P4  httpc bytes allocated per request"}
 	for _, w := range want {
 		if !hasLine(text, w) {

@@ -46,6 +46,7 @@ const (
 	barFastHTTP = 0.8 // P1: httpc CPU/request ≤ 0.8 × fasthttp
 	barWrk      = 1.0 // P1: ≤ 1.0 × wrk
 	barUserUs   = 3.0 // P2: user CPU ≤ 3 µs per request
+	barCalls    = 2.1 // P3: ≤ 2.1 system calls per request
 	barAllocs   = 2.0 // P4: ≤ 2 allocations per request
 	barBytes    = 512 // P4: ≤ 512 B per request
 )
@@ -64,9 +65,9 @@ func (rep *report) print(w io.Writer) {
 		fmt.Fprintf(w, "machine %d CPUs; a system call that does no work (getppid) costs %.2f µs\n",
 			runtime.NumCPU(), float64(rep.nullSyscall)/float64(time.Microsecond))
 	}
-	fmt.Fprintf(w, "%-9s %10s %7s %11s %12s %11s %11s %8s %10s %11s %10s %16s %9s\n", "client", "requests", "errors",
+	fmt.Fprintf(w, "%-9s %10s %7s %11s %12s %11s %11s %8s %10s %11s %10s %10s %16s %9s\n", "client", "requests", "errors",
 		"CPU-µs/req", "user-µs/req", "sys-µs/req", "allocs/req", "B/req", "reads/req", "writes/req", "polls/req",
-		"srv-sleeps/req", "req/s")
+		"calls/req", "srv-sleeps/req", "req/s")
 	for _, r := range rep.results {
 		rep.printRow(w, r)
 	}
@@ -94,11 +95,12 @@ func (rep *report) printRow(w io.Writer, r *result) {
 	if r.Capped {
 		capped = " (time cap)"
 	}
-	fmt.Fprintf(w, "%-9s %10d %7d %11.2f %12.2f %11.2f %11s %8s %10s %11s %10s %16s %9.0f%s\n", r.Client, r.Requests, r.Errors,
+	fmt.Fprintf(w, "%-9s %10d %7d %11.2f %12.2f %11.2f %11s %8s %10s %11s %10s %10s %16s %9.0f%s\n", r.Client, r.Requests, r.Errors,
 		r.CPUPerReq(), r.UserPerReq(), r.SysPerReq(),
 		opt(r.Mallocs, r.AllocsPerReq(), "%.3f"), opt(r.AllocBytes, r.BytesPerReq(), "%.0f"),
 		opt(r.Reads, r.perReq(float64(r.Reads)), "%.3f"), opt(r.Writes, r.perReq(float64(r.Writes)), "%.3f"),
-		opt(r.Polls, r.perReq(float64(r.Polls)), "%.3f"), opt(r.ServerSleeps, r.perReq(float64(r.ServerSleeps)), "%.3f"),
+		opt(r.Polls, r.perReq(float64(r.Polls)), "%.3f"), opt(r.Syscalls, r.perReq(float64(r.Syscalls)), "%.3f"),
+		opt(r.ServerSleeps, r.perReq(float64(r.ServerSleeps)), "%.3f"),
 		r.ReqPerSec(), capped)
 }
 
@@ -189,6 +191,12 @@ func (rep *report) printTargets(w io.Writer) {
 		line("P2", "httpc user CPU per request", "-", "<= 3 µs", false, false)
 	} else {
 		line("P2", "httpc user CPU per request", fmt.Sprintf("%.2f µs", h.UserPerReq()), "<= 3 µs", h.UserPerReq() <= barUserUs, true)
+	}
+	if h == nil || h.Syscalls < 0 {
+		line("P3", "httpc read, write and poll calls per request", "-", "<= 2.1", false, false)
+	} else {
+		calls := math.Round(h.perReq(float64(h.Syscalls))*1000) / 1000
+		line("P3", "httpc read, write and poll calls per request", fmt.Sprintf("%.3f", calls), "<= 2.1", calls <= barCalls, true)
 	}
 	if h == nil || h.Mallocs < 0 || h.AllocBytes < 0 {
 		line("P4", "httpc allocations per request", "-", "<= 2", false, false)

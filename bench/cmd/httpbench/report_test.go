@@ -13,7 +13,7 @@ import (
 // requests.
 func roundResult(client string, cpuUs float64) *result {
 	return &result{Client: client, Requests: 1000, User: time.Duration(cpuUs * 1000 * 1000 / 2),
-		Sys: time.Duration(cpuUs * 1000 * 1000 / 2), Mallocs: -1, AllocBytes: -1, Reads: -1, Writes: -1, Polls: -1}
+		Sys: time.Duration(cpuUs * 1000 * 1000 / 2), Mallocs: -1, AllocBytes: -1, Reads: -1, Writes: -1, Polls: -1, Syscalls: -1}
 }
 
 // P1 is judged on the median of the round-by-round ratios once there are

@@ -17,6 +17,9 @@ type result struct {
 	Reads      int64         `json:"reads"`       // read(2)/recv(2) calls; -1: not measured
 	Writes     int64         `json:"writes"`      // write(2)/writev(2)/send(2) calls; -1: not measured
 	Polls      int64         `json:"polls"`       // epoll_wait calls (httpc); -1: not measured
+	// Syscalls counts the calls made to read, write and poll, a batch of
+	// reads or writes counted once (httpc); -1: not measured.
+	Syscalls int64 `json:"syscalls"`
 	// ServerSleeps counts the server's voluntary context switches while
 	// the client ran (warm-up included): how often the client's requests
 	// found it asleep and woke it. -1: not measured (evio, in-process).
@@ -42,6 +45,7 @@ func (r *result) add(o *result) {
 	r.Reads = addMeasured(r.Reads, o.Reads)
 	r.Writes = addMeasured(r.Writes, o.Writes)
 	r.Polls = addMeasured(r.Polls, o.Polls)
+	r.Syscalls = addMeasured(r.Syscalls, o.Syscalls)
 	r.ServerSleeps = addMeasured(r.ServerSleeps, o.ServerSleeps)
 	r.Capped = r.Capped || o.Capped
 	r.Skipped = o.Skipped

@@ -87,7 +87,7 @@ func runClient(cfg config, p *peer, client, wrk string, round int) (*result, err
 		return runChild(cfg.exe, ld)
 	}
 	if wrk == "" {
-		return &result{Client: "wrk", Skipped: "wrk is not on PATH (Debian: wrk)", Mallocs: -1, AllocBytes: -1, Reads: -1, Writes: -1, Polls: -1}, nil
+		return &result{Client: "wrk", Skipped: "wrk is not on PATH (Debian: wrk)", Mallocs: -1, AllocBytes: -1, Reads: -1, Writes: -1, Polls: -1, Syscalls: -1}, nil
 	}
 	return runWrk(wrk, ld)
 }
