@@ -58,33 +58,40 @@ func newBatcher() *batcher {
 	return &batcher{b: b, res: make([]int32, b.Cap())}
 }
 
-// ahead is a call made ahead for a watcher: its result waits for the
-// watcher's next call of the same kind.
-type ahead struct {
+// readResult is a read made ahead for a watcher: its result waits for the
+// watcher's next read.
+type readResult struct {
+	data    []byte // the bytes not yet taken
+	res     int32  // bytes read, or the negated errno
 	pending bool
-	res     int32  // bytes, or the negated errno
-	data    []byte // a read's bytes not yet taken
 }
 
-// takeRead returns the result of a read made ahead, copying its data into p.
-func (a *ahead) takeRead(p []byte) (int, error) {
+// take returns the read's result, copying its data into p.
+func (a *readResult) take(p []byte) (int, error) {
 	if a.res < 0 {
 		err := syscall.Errno(-a.res)
-		*a = ahead{}
+		*a = readResult{}
 		return 0, err
 	}
 	n := copy(p, a.data)
 	a.data = a.data[n:]
 	if len(a.data) == 0 {
-		*a = ahead{}
+		*a = readResult{}
 	}
 	return n, nil
 }
 
-// takeWrite returns the result of a write made ahead.
-func (a *ahead) takeWrite() (int, error) {
+// sendResult is a send made ahead for a watcher: its result waits for the
+// watcher's next write.
+type sendResult struct {
+	res     int32 // bytes sent, or the negated errno
+	pending bool
+}
+
+// take returns the send's result.
+func (a *sendResult) take() (int, error) {
 	res := a.res
-	*a = ahead{}
+	*a = sendResult{}
 	if res < 0 {
 		return 0, syscall.Errno(-res)
 	}
@@ -125,7 +132,7 @@ func (l *Loop) readAhead() {
 	err := l.submitBatch()
 	for i, w := range bt.ios {
 		res := bt.resultOf(i, err)
-		w.rahead = ahead{pending: true, res: res, data: w.rahead.data[:max(res, 0)]}
+		w.rahead = readResult{data: w.rahead.data[:max(res, 0)], res: res, pending: true}
 	}
 	bt.unread = append(bt.unread, bt.ios...)
 	bt.clear()
@@ -165,7 +172,7 @@ func (l *Loop) sendAhead(hs []*Handle) {
 	}
 	err := l.submitBatch()
 	for i, w := range bt.ios {
-		w.wahead = ahead{pending: true, res: bt.resultOf(i, err)}
+		w.wahead = sendResult{res: bt.resultOf(i, err), pending: true}
 	}
 	bt.clear()
 }

@@ -31,8 +31,9 @@ type IO struct {
 
 	// For a Handle's watcher: the Handle, and the results of a read and a
 	// send made ahead in a batch, which its next calls take (batch.go).
-	h              *Handle
-	rahead, wahead ahead
+	h      *Handle
+	rahead readResult
+	wahead sendResult
 }
 
 // fdReg is the loop's record of one registered fd, shared by its watchers.
@@ -157,7 +158,7 @@ func (w *IO) sysRead(p []byte) (int, error) {
 	w.reg.l.stats.Reads++
 	if w.rahead.pending {
 		w.reg.l.stats.Batched++
-		return w.rahead.takeRead(p)
+		return w.rahead.take(p)
 	}
 	if w.socket {
 		return sys.Recv(w.reg.fd, p)
@@ -171,7 +172,7 @@ func (w *IO) sysWrite(p []byte) (int, error) {
 	w.reg.l.stats.Writes++
 	if w.wahead.pending {
 		w.reg.l.stats.Batched++
-		return w.wahead.takeWrite()
+		return w.wahead.take()
 	}
 	if w.socket {
 		return sys.Send(w.reg.fd, p)
@@ -187,7 +188,7 @@ func (w *IO) sysWritev(v *sys.Iovecs, iov [][]byte) (int, error) {
 		// The send made ahead wrote from the first slice: a short write
 		// of the whole, which the caller takes as one.
 		w.reg.l.stats.Batched++
-		return w.wahead.takeWrite()
+		return w.wahead.take()
 	}
 	if w.socket {
 		return v.Sendmsg(w.reg.fd, iov)
@@ -203,7 +204,7 @@ func (w *IO) Stop() {
 		return
 	}
 	w.active = false
-	w.rahead, w.wahead = ahead{}, ahead{}
+	w.rahead, w.wahead = readResult{}, sendResult{}
 	reg := w.reg
 	for i, o := range reg.watchers {
 		if o == w {
