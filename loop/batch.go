@@ -1,7 +1,6 @@
 package loop
 
 import (
-	"bytes"
 	"syscall"
 
 	"github.com/anyevent-go/anyevent/internal/sys"
@@ -18,23 +17,24 @@ import (
 //
 // The Handle code then runs as it always does, and its next read or write
 // call takes the waiting result instead of entering the kernel (IO.sysRead,
-// IO.sysWrite), so the batch changes how many system calls are made, not
-// what the callbacks see: a read-ahead is data read just before the
-// callbacks of the dispatch ran, a send-ahead is the prefix of the queue
-// the flush was about to write.
+// IO.sysWrite, IO.sysWritev), so the batch changes how many system calls
+// are made, not the data or its order: a read-ahead is data read just
+// before the callbacks of the dispatch ran, a send-ahead is the prefix of
+// the queue the flush was about to write (a queue of several chunks writes
+// the rest with a call of its own).
 //
-// A read-ahead that its Handle has not taken when the next batch begins
-// (the Handle no longer read when its turn came, or it was destroyed and
-// lingers) has its data copied out of the arena first, and keeps its fd's
-// read readiness, so the Handle takes it when it reads. A send-ahead holds
-// no buffer and waits for the Handle's next write. Stopping the watcher
-// drops both.
+// No read-ahead outlives its dispatch (settle): one that its Handle did not
+// take (the Handle no longer read when its turn came) puts its data into
+// the Handle's input, as the read would have, since the arena is reused
+// and the next poll may bring news the result does not know. A send-ahead
+// is always taken by the flush that follows it, which runs no callback.
+// Stopping the watcher drops both.
 type batcher struct {
 	b      *sys.Batch
 	res    []int32
 	ios    []*IO  // the watchers of the calls being batched, in order
 	arena  []byte // the buffers of one dispatch's read-aheads
-	unread []*IO  // watchers whose read-ahead may still point into arena
+	unread []*IO  // watchers given a read-ahead in this dispatch
 }
 
 const (
@@ -99,10 +99,10 @@ func (a *sendResult) take() (int, error) {
 }
 
 // readAhead makes the reads of the watchers queued for dispatch whose
-// Handle will read, when there are at least two.
+// Handle will read, when there are at least two. settle must follow the
+// dispatch.
 func (l *Loop) readAhead() {
 	bt := l.bat
-	bt.keepUnread()
 	if bt.arena == nil {
 		bt.arena = make([]byte, arenaSize)
 	}
@@ -118,7 +118,6 @@ func (l *Loop) readAhead() {
 		if !ok || used+k > len(bt.arena) {
 			continue
 		}
-		w.rahead.data = bt.arena[used : used+k : used+k]
 		used += k
 		bt.ios = append(bt.ios, w)
 	}
@@ -126,28 +125,54 @@ func (l *Loop) readAhead() {
 		bt.clear()
 		return
 	}
+	used = 0
 	for _, w := range bt.ios {
-		bt.b.Recv(w.reg.fd, w.rahead.data)
+		buf := bt.arena[used : used+w.h.readSize : used+w.h.readSize]
+		used += len(buf)
+		w.rahead.data = buf
+		bt.b.Recv(w.reg.fd, buf)
 	}
-	err := l.submitBatch()
-	for i, w := range bt.ios {
-		res := bt.resultOf(i, err)
+	made := l.submitBatch()
+	for i, w := range bt.ios[:made] {
+		res := bt.res[i]
 		w.rahead = readResult{data: w.rahead.data[:max(res, 0)], res: res, pending: true}
 	}
-	bt.unread = append(bt.unread, bt.ios...)
+	for _, w := range bt.ios[made:] {
+		w.rahead = readResult{}
+	}
+	bt.unread = append(bt.unread, bt.ios[:made]...)
 	bt.clear()
 }
 
-// keepUnread copies the data of read-aheads that were not taken out of the
-// arena, which the next batch reuses.
-func (bt *batcher) keepUnread() {
+// settle ends a dispatch that read ahead: a result its Handle did not take
+// must not outlive it, since the arena is reused and the next poll may
+// find news the result does not know. Data goes into the Handle's input,
+// as a read would have put it, and the readers are asked to run; EAGAIN
+// and end-of-file are dropped, the next read will see them again; an error
+// stays for the Handle's next read.
+func (bt *batcher) settle() {
 	for i, w := range bt.unread {
-		if w.rahead.pending && len(w.rahead.data) > 0 {
-			w.rahead.data = bytes.Clone(w.rahead.data)
-		}
 		bt.unread[i] = nil
+		a := &w.rahead
+		switch {
+		case !a.pending:
+		case w.h.destroyed || a.res == 0 || a.res == -int32(syscall.EAGAIN):
+			*a = readResult{}
+		case a.res > 0:
+			w.h.keepInput(a.data)
+			*a = readResult{}
+		}
 	}
 	bt.unread = bt.unread[:0]
+}
+
+// keepInput appends p, read for the handle before its turn, to its input
+// and has its readers run.
+func (h *Handle) keepInput(p []byte) {
+	h.stamp(readActivity)
+	h.makeRoom(len(p))
+	h.rbuf = append(h.rbuf, p...)
+	h.requestDrain()
 }
 
 // sendAhead makes the first send of each Handle in hs that will write,
@@ -170,35 +195,25 @@ func (l *Loop) sendAhead(hs []*Handle) {
 	for _, w := range bt.ios {
 		bt.b.Send(w.reg.fd, w.h.wq.front())
 	}
-	err := l.submitBatch()
-	for i, w := range bt.ios {
-		w.wahead = sendResult{res: bt.resultOf(i, err), pending: true}
+	made := l.submitBatch()
+	for i, w := range bt.ios[:made] {
+		w.wahead = sendResult{res: bt.res[i], pending: true}
 	}
 	bt.clear()
 }
 
-// submitBatch makes the queued calls. A failure of the batch itself
-// leaves it unknown which calls were made, so each call's watcher gets the
-// error, and the loop makes its calls one by one from then on.
-func (l *Loop) submitBatch() error {
+// submitBatch makes the queued calls and returns how many, from the first,
+// were made and have their result; the others are left to be made one by
+// one. A batch that fails or falls short is closed, and the loop makes its
+// calls one by one from then on.
+func (l *Loop) submitBatch() int {
 	l.stats.Batches++
-	err := l.bat.b.Submit(l.bat.res)
-	if err != nil {
+	made, err := l.bat.b.Submit(l.bat.res)
+	if err != nil || made < len(l.bat.ios) {
 		l.bat.b.Close()
 		l.bat = nil
 	}
-	return err
-}
-
-// resultOf is call i's result, or the batch's failure.
-func (bt *batcher) resultOf(i int, err error) int32 {
-	if err == nil {
-		return bt.res[i]
-	}
-	if e, ok := err.(syscall.Errno); ok {
-		return -int32(e)
-	}
-	return -int32(syscall.EIO)
+	return made
 }
 
 func (bt *batcher) clear() {

@@ -102,11 +102,11 @@ func TestBatchedReadsDeliverEachHandlesData(t *testing.T) {
 }
 
 // A read made ahead for a Handle that does not read when its turn comes
-// waits on its watcher, with its data copied out of the buffers before the
-// next batch reuses them, and is delivered when the Handle reads again.
-// (The public methods stop a Handle's reading only from its own drain, so
-// the test stops it directly.)
-func TestReadAheadKeptUntilTheHandleReads(t *testing.T) {
+// does not outlive the dispatch: its data goes into the Handle's input,
+// ahead of whatever arrives later, while the next batch reuses the
+// buffers. (The public methods stop a Handle's reading only from its own
+// drain, so the test stops it directly.)
+func TestReadAheadNotTakenBecomesInput(t *testing.T) {
 	l := hsBatchLoop(t, false)
 	var hs [4]*Handle
 	var peers [4]int
@@ -130,19 +130,18 @@ func TestReadAheadKeptUntilTheHandleReads(t *testing.T) {
 	if err := l.RunOnce(true); err != nil {
 		t.Fatal(err)
 	}
-	if stopped < 0 || got[stopped] != "" || !hs[stopped].w.rahead.pending {
-		t.Fatalf("stopped %d, reads %q: want one handle's read kept ahead", stopped, got)
+	if stopped < 0 || got[stopped] != "" {
+		t.Fatalf("stopped %d, reads %q: want one handle that did not read", stopped, got)
 	}
-	// The next batch reuses the buffers of the first.
+	want := []string{"first", "second"}[stopped]
+	if h := hs[stopped]; h.w.rahead.pending || string(h.rbuf[h.roff:]) != want {
+		t.Fatalf("after the dispatch: read ahead pending %v, input %q; want none and %q", h.w.rahead.pending, h.rbuf[h.roff:], want)
+	}
+	// Newer data follows it, and the next batch reuses the buffers.
+	hsWritePeer(t, peers[stopped], "+more")
 	hsWritePeer(t, peers[2], "third, long enough to cover the first batch's buffers")
 	hsWritePeer(t, peers[3], "fourth, long enough to cover the first batch's buffers")
-	hsRun(t, l, 5*time.Second, func() bool { return got[2] != "" && got[3] != "" })
-	hs[stopped].reading = true
-	hs[stopped].updateInterest()
-	hsRun(t, l, 5*time.Second, func() bool { return got[stopped] != "" })
-	if want := []string{"first", "second"}[stopped]; got[stopped] != want {
-		t.Fatalf("the handle read %q when it read again, want %q", got[stopped], want)
-	}
+	hsRun(t, l, 5*time.Second, func() bool { return got[stopped] == want+"+more" && got[2] != "" && got[3] != "" })
 }
 
 // A Handle destroyed by another's callback while its read waits ahead
@@ -219,5 +218,104 @@ func TestBatchedWritesReachEachPeer(t *testing.T) {
 		if errs[i] != nil || hs[i].WBufLen() != 0 {
 			t.Errorf("handle %d: error %v, %d bytes still queued", i, errs[i], hs[i].WBufLen())
 		}
+	}
+}
+
+// hsTCPPair returns a connected loopback TCP pair: the first end for a
+// handle, the second, blocking, for the test's peer. TCP reports write
+// readiness only on an edge, which a socketpair does not show as plainly.
+func hsTCPPair(t testing.TB) (int, int) {
+	t.Helper()
+	ln, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(ln)
+	if err := unix.Bind(ln, &unix.SockaddrInet4{Addr: [4]byte{127, 0, 0, 1}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Listen(ln, 1); err != nil {
+		t.Fatal(err)
+	}
+	sa, err := unix.Getsockname(ln)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := unix.Socket(unix.AF_INET, unix.SOCK_STREAM|unix.SOCK_CLOEXEC, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Connect(c, sa); err != nil {
+		unix.Close(c)
+		t.Fatal(err)
+	}
+	p, _, err := unix.Accept4(ln, unix.SOCK_CLOEXEC)
+	if err != nil {
+		unix.Close(c)
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { unix.Close(p) })
+	return c, p
+}
+
+// A corked queue of several chunks (a request head and a body written
+// without copy, as httpc writes a large POST) is written whole when its
+// first chunk went out in a batch: the rest follows at once rather than
+// waiting for a write-readiness edge that never comes.
+func TestBatchedSendOfSeveralChunks(t *testing.T) {
+	l := hsBatchLoop(t, false)
+	const n = 2
+	body := []byte(strings.Repeat("b", 5000))
+	var hs [n]*Handle
+	var peers [n]int
+	for i := range hs {
+		a, b := hsTCPPair(t)
+		peers[i] = b
+		hs[i] = hsHandle(t, l, a, &HandleOptions{Autocork: true})
+	}
+	l.RunOnce(false)
+	before := l.Stats()
+	l.Timer(0, 0, func() {
+		for _, h := range hs {
+			h.Write([]byte("POST / HTTP/1.1\r\n\r\n"))
+			h.WriteOwned(body)
+		}
+	})
+	for i := range peers {
+		hsReadAll(t, l, peers[i], len("POST / HTTP/1.1\r\n\r\n")+len(body))
+	}
+	if st := l.Stats(); st.Batched-before.Batched < n {
+		t.Errorf("%d calls batched, want the %d first sends", st.Batched-before.Batched, n)
+	}
+}
+
+// When a batch fails, no call in it was made: each Handle makes its own,
+// nothing is lost, and the loop stops batching.
+func TestFailedBatchFallsBack(t *testing.T) {
+	l := hsBatchLoop(t, false)
+	const n = 3
+	got := make([]string, n)
+	peers := make([]int, n)
+	for i := range n {
+		a, b := hsPair(t)
+		peers[i] = b
+		hsHandle(t, l, a, &HandleOptions{OnRead: func(h *Handle) {
+			got[i] += string(h.RBuf())
+			h.Consume(len(h.RBuf()))
+		}})
+	}
+	l.RunOnce(false)
+	l.bat.b.Close() // its next Submit fails
+	for i, fd := range peers {
+		hsWritePeer(t, fd, fmt.Sprintf("data %d", i))
+	}
+	hsRun(t, l, 5*time.Second, func() bool { return got[0] != "" && got[1] != "" && got[2] != "" })
+	for i := range n {
+		if want := fmt.Sprintf("data %d", i); got[i] != want {
+			t.Errorf("handle %d read %q, want %q", i, got[i], want)
+		}
+	}
+	if l.bat != nil {
+		t.Error("the loop still batches after a failed batch")
 	}
 }

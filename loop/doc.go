@@ -75,14 +75,18 @@
 // send of each corked Handle is made with one more. Every call carries
 // MSG_DONTWAIT and completes at once, with the result recv(2) or send(2)
 // would have had, EAGAIN included, and the result waits on the watcher
-// until the Handle's own read or write takes it. So callbacks see the same
-// data, errors and order as with one call each, and a keep-alive client
-// with many connections enters the kernel about once per request instead
-// of two or three times. Batching leaves out Handles with a TLS filter,
-// reads larger than 16 KiB, and a lone call. [Stats] says how many calls
-// were batched and in how many system calls. Tearing a batch down
-// interrupts the threads that used it, so a sleeping poll that is
-// interrupted (EINTR) sleeps on for the rest of its timeout.
+// until the Handle's own read or write takes it; a read that the Handle
+// does not take in that step becomes buffered input. So callbacks see the
+// same data and errors in the same order as with one call each (data that
+// arrives while earlier callbacks run may come one iteration later), and a
+// keep-alive client with many connections enters the kernel about once
+// per request instead of two or three times. Batching leaves out Handles
+// with a TLS filter, reads larger than 16 KiB, and a lone call. [Stats]
+// says how many calls were batched and in how many system calls. The
+// calls of a batch that fails or falls short are made one by one, and the
+// loop batches no more. Tearing a batch down interrupts the
+// threads that used it, so a sleeping poll that is interrupted (EINTR)
+// sleeps on for the rest of its timeout.
 //
 // # Time
 //

@@ -185,10 +185,18 @@ func (w *IO) sysWrite(p []byte) (int, error) {
 func (w *IO) sysWritev(v *sys.Iovecs, iov [][]byte) (int, error) {
 	w.reg.l.stats.Writes++
 	if w.wahead.pending {
-		// The send made ahead wrote from the first slice: a short write
-		// of the whole, which the caller takes as one.
+		// The send made ahead wrote from the first slice; when it took
+		// that whole, the rest follows in a call of its own.
 		w.reg.l.stats.Batched++
-		return w.wahead.take()
+		n, err := w.wahead.take()
+		if err != nil || n < len(iov[0]) || len(iov) == 1 {
+			return n, err
+		}
+		m, err := w.sysWritev(v, iov[1:])
+		if err != nil {
+			return n, nil // the socket is full, or the error comes again
+		}
+		return n + m, nil
 	}
 	if w.socket {
 		return v.Sendmsg(w.reg.fd, iov)

@@ -214,8 +214,10 @@ func (l *Loop) dispatchIO() bool {
 	if len(l.again) == 0 {
 		return false
 	}
-	if l.bat != nil && len(l.again) > 1 {
+	bt := l.bat
+	if bt != nil && len(l.again) > 1 {
 		l.readAhead()
+		defer bt.settle()
 	}
 	l.batch, l.again = l.again, l.batch[:0]
 	ran := false

@@ -1,6 +1,7 @@
 package sys
 
 import (
+	"runtime"
 	"sync/atomic"
 	"unsafe"
 
@@ -15,7 +16,8 @@ import (
 // same calls, not an asynchronous one.
 //
 // Buffers given to Recv and Send must stay untouched until Submit
-// returns. A Batch is used by one goroutine at a time.
+// returns; the Batch holds them until then. A Batch is used by one
+// goroutine at a time.
 type Batch struct {
 	fd      int
 	ring    []byte // the submission and completion rings (one mapping)
@@ -29,6 +31,9 @@ type Batch struct {
 	cqes    []uringCQE
 	queued  uint32
 	entries uint32
+	// bufs holds the queued calls' buffers: the rings know them only as
+	// numbers, which neither keep them alive nor off the stack.
+	bufs [][]byte
 }
 
 // uringSQE is struct io_uring_sqe of <linux/io_uring.h>, the fields a
@@ -142,15 +147,13 @@ func (b *Batch) mapRings(p *uringParams) error {
 // Cap is the number of calls one Submit can carry.
 func (b *Batch) Cap() int { return int(b.entries) }
 
-// Len is the number of calls queued for the next Submit.
-func (b *Batch) Len() int { return int(b.queued) }
-
-// Recv queues recv(fd, p, MSG_DONTWAIT); its result is the Len before the
-// call. p must not be empty.
+// Recv queues recv(fd, p, MSG_DONTWAIT); its result is the number of
+// calls queued before it. p must not be empty.
 func (b *Batch) Recv(fd int, p []byte) { b.queue(uringOpRecv, fd, p, unix.MSG_DONTWAIT) }
 
 // Send queues send(fd, p, MSG_DONTWAIT|MSG_NOSIGNAL), as [Send] makes it;
-// its result is the Len before the call. p must not be empty.
+// its result is the number of calls queued before it. p must not be
+// empty.
 func (b *Batch) Send(fd int, p []byte) {
 	b.queue(uringOpSend, fd, p, unix.MSG_DONTWAIT|unix.MSG_NOSIGNAL)
 }
@@ -160,54 +163,74 @@ func (b *Batch) queue(op uint8, fd int, p []byte, flags uint32) {
 		panic("sys: Batch is full")
 	}
 	i := b.queued
-	b.sqes[(*b.sqTail+i)&b.sqMask] = uringSQE{
-		opcode: op, fd: int32(fd), addr: uint64(uintptr(unsafe.Pointer(&p[0]))),
-		len: uint32(len(p)), msgFlags: flags, userData: uint64(i),
+	if b.sqes != nil {
+		b.sqes[(*b.sqTail+i)&b.sqMask] = uringSQE{
+			opcode: op, fd: int32(fd), addr: uint64(uintptr(unsafe.Pointer(&p[0]))),
+			len: uint32(min(len(p), maxCallLen)), msgFlags: flags, userData: uint64(i),
+		}
 	}
+	b.bufs = append(b.bufs, p)
 	b.queued++
 }
 
+// maxCallLen caps one call's length, as the kernel caps a recv or send.
+const maxCallLen = 1 << 30
+
 // Submit makes the queued calls and stores the result of call i in res[i]:
 // bytes moved, or a negated errno (-EAGAIN: the socket had no data or no
-// room). res must hold Len results. On an error the calls may or may not
-// have been made, and the Batch must not be used again.
-func (b *Batch) Submit(res []int32) error {
+// room). made is how many calls, from the first, were made and have their
+// result; the others were not made. When made falls short or err is not
+// nil, the Batch is broken and must be closed, not used again.
+func (b *Batch) Submit(res []int32) (made int, err error) {
 	n := b.queued
 	if n == 0 {
-		return nil
+		return 0, nil
 	}
 	b.queued = 0
-	atomic.StoreUint32(b.sqTail, *b.sqTail+n)
-	// MSG_DONTWAIT calls complete while they are submitted; waiting is only
-	// the fallback for a kernel that defers some completion after all.
-	if err := b.enter(n, 0); err != nil {
-		return err
+	defer func() { clear(b.bufs); b.bufs = b.bufs[:0] }()
+	if b.fd < 0 {
+		return 0, unix.EBADF // closed: no call is made
 	}
-	for got := b.reap(res); got < n; got += b.reap(res) {
-		if err := b.enter(0, n-got); err != nil {
-			return err
+	// A completion the kernel defers runs on the submitting thread.
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	atomic.StoreUint32(b.sqTail, *b.sqTail+n)
+	// MSG_DONTWAIT calls complete while they are submitted, so the enter
+	// is made raw, without the scheduler's hooks, like a non-blocking
+	// recv; waiting is only the fallback for a kernel that defers some
+	// completion after all. The kernel takes entries in order and stops
+	// early only when it cannot allocate a request.
+	submitted, err := b.enter(n, 0)
+	if err != nil {
+		return 0, err
+	}
+	for got := b.reap(res); got < submitted; got += b.reap(res) {
+		if _, err := b.enter(0, submitted-got); err != nil {
+			return 0, err
 		}
 	}
-	return nil
+	return int(submitted), nil
 }
 
-// enter is io_uring_enter(submit, wait, GETEVENTS), retried on EINTR.
-// Waiting uses the scheduler's system-call hooks, as a blocking call must.
-func (b *Batch) enter(submit, wait uint32) error {
+// enter is io_uring_enter(submit, wait, GETEVENTS), retried on EINTR; it
+// returns how many entries the kernel took. Waiting uses the scheduler's
+// system-call hooks, as a blocking call must.
+func (b *Batch) enter(submit, wait uint32) (uint32, error) {
 	for {
+		var r uintptr
 		var e unix.Errno
 		if wait == 0 {
-			_, _, e = unix.RawSyscall6(unix.SYS_IO_URING_ENTER, uintptr(b.fd), uintptr(submit), 0, uringEnterGetEvents, 0, 0)
+			r, _, e = unix.RawSyscall6(unix.SYS_IO_URING_ENTER, uintptr(b.fd), uintptr(submit), 0, uringEnterGetEvents, 0, 0)
 		} else {
-			_, _, e = unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(b.fd), uintptr(submit), uintptr(wait), uringEnterGetEvents, 0, 0)
+			r, _, e = unix.Syscall6(unix.SYS_IO_URING_ENTER, uintptr(b.fd), uintptr(submit), uintptr(wait), uringEnterGetEvents, 0, 0)
 		}
 		switch {
 		case e == unix.EINTR:
 			continue
 		case e != 0:
-			return e
+			return 0, e
 		}
-		return nil
+		return uint32(r), nil
 	}
 }
 
@@ -223,7 +246,8 @@ func (b *Batch) reap(res []int32) uint32 {
 	return got
 }
 
-// Close releases the rings and the descriptor.
+// Close releases the rings and the descriptor. A closed Batch makes no
+// call: its Submit fails with EBADF.
 func (b *Batch) Close() error {
 	if b.sqeMem != nil {
 		unix.Munmap(b.sqeMem)

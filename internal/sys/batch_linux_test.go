@@ -56,12 +56,12 @@ func TestBatchMakesEachCall(t *testing.T) {
 	b.Send(a2, []byte("gone"))
 	b.Recv(-1, buf1)
 	b.Send(a1, []byte("!"))
-	if b.Len() != 6 || b.Cap() != 8 {
-		t.Fatalf("Len %d, Cap %d; want 6, 8", b.Len(), b.Cap())
+	if b.Cap() != 8 {
+		t.Fatalf("Cap %d, want 8", b.Cap())
 	}
 	res := make([]int32, 6)
-	if err := b.Submit(res); err != nil {
-		t.Fatal(err)
+	if made, err := b.Submit(res); made != 6 || err != nil {
+		t.Fatalf("Submit made %d calls, %v; want 6", made, err)
 	}
 	want := []int32{5, -int32(unix.EAGAIN), 3, -int32(unix.EPIPE), -int32(unix.EBADF), 1}
 	for i := range want {
@@ -76,9 +76,6 @@ func TestBatchMakesEachCall(t *testing.T) {
 	if n, err := Recv(b1, got); err != nil || string(got[:n]) != "xyz!" {
 		t.Errorf("peer read %q, %v; want the two sends in order", got[:n], err)
 	}
-	if b.Len() != 0 {
-		t.Errorf("Len %d after Submit", b.Len())
-	}
 }
 
 // A Batch is reused across many Submits, more than its rings hold, and
@@ -87,19 +84,35 @@ func TestBatchReuse(t *testing.T) {
 	b := newTestBatch(t, 4)
 	a, c := streamPair(t)
 	res := make([]int32, 4)
-	if err := b.Submit(res); err != nil {
-		t.Fatal(err)
+	if made, err := b.Submit(res); made != 0 || err != nil {
+		t.Fatalf("empty Submit: %d, %v", made, err)
 	}
 	buf := make([]byte, 8)
 	for i := range 100 {
 		b.Send(a, []byte{byte(i)})
 		b.Send(a, []byte{byte(i)})
 		b.Recv(c, buf)
-		if err := b.Submit(res); err != nil {
-			t.Fatal(err)
+		if made, err := b.Submit(res); made != 3 || err != nil {
+			t.Fatalf("Submit made %d calls, %v; want 3", made, err)
 		}
 		if res[0] != 1 || res[1] != 1 || res[2] != 2 || buf[0] != byte(i) || buf[1] != byte(i) {
 			t.Fatalf("round %d: results %v, data %v", i, res[:3], buf[:2])
 		}
+	}
+}
+
+// A closed Batch makes none of the calls queued on it and says so.
+func TestBatchClosedMakesNoCall(t *testing.T) {
+	b := newTestBatch(t, 4)
+	a, c := streamPair(t)
+	b.Close()
+	b.Send(a, []byte("lost?"))
+	b.Send(a, []byte("lost?"))
+	res := make([]int32, 4)
+	if made, err := b.Submit(res); made != 0 || !errors.Is(err, unix.EBADF) {
+		t.Fatalf("Submit on a closed Batch: %d made, %v; want 0, EBADF", made, err)
+	}
+	if n, err := Recv(c, make([]byte, 8)); err != unix.EAGAIN {
+		t.Fatalf("the peer read %d bytes (%v): a call was made", n, err)
 	}
 }

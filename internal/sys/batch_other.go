@@ -15,9 +15,6 @@ func NewBatch(entries uint32) (*Batch, error) { return nil, errors.ErrUnsupporte
 // Cap is 0.
 func (b *Batch) Cap() int { return 0 }
 
-// Len is 0.
-func (b *Batch) Len() int { return 0 }
-
 // Recv is never called: NewBatch fails.
 func (b *Batch) Recv(fd int, p []byte) { panic("sys: no Batch here") }
 
@@ -25,7 +22,7 @@ func (b *Batch) Recv(fd int, p []byte) { panic("sys: no Batch here") }
 func (b *Batch) Send(fd int, p []byte) { panic("sys: no Batch here") }
 
 // Submit is never called: NewBatch fails.
-func (b *Batch) Submit(res []int32) error { return errors.ErrUnsupported }
+func (b *Batch) Submit(res []int32) (int, error) { return 0, errors.ErrUnsupported }
 
 // Close does nothing.
 func (b *Batch) Close() error { return nil }
