@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"bytes"
 	"syscall"
 
 	"github.com/anyevent-go/anyevent/internal/sys"
@@ -149,7 +150,8 @@ func (l *Loop) readAhead() {
 // find news the result does not know. Data goes into the Handle's input,
 // as a read would have put it, and the readers are asked to run; EAGAIN
 // and end-of-file are dropped, the next read will see them again; an error
-// stays for the Handle's next read.
+// stays for the Handle's next read, and so does data meant for a TLS
+// filter started since the batch (copied out of the arena).
 func (bt *batcher) settle() {
 	for i, w := range bt.unread {
 		bt.unread[i] = nil
@@ -158,6 +160,10 @@ func (bt *batcher) settle() {
 		case !a.pending:
 		case w.h.destroyed || a.res == 0 || a.res == -int32(syscall.EAGAIN):
 			*a = readResult{}
+		case w.h.fs != nil:
+			// Ciphertext for a filter started after the batch: the
+			// filtered read takes it, out of the arena.
+			a.data = bytes.Clone(a.data)
 		case a.res > 0:
 			w.h.keepInput(a.data)
 			*a = readResult{}

@@ -321,3 +321,49 @@ func TestFailedBatchFallsBack(t *testing.T) {
 		t.Error("the loop still batches after a failed batch")
 	}
 }
+
+// Data read ahead for a Handle that starts TLS before its turn is
+// ciphertext: a Handle that does not read it in that dispatch keeps it,
+// out of the reused buffers, for its filter. (Only a filter at end of
+// file skips its turn; the test sets that directly.)
+func TestReadAheadForAFilterStartedSince(t *testing.T) {
+	l := hsBatchLoop(t, false)
+	var hs [4]*Handle
+	var peers [4]int
+	filters := map[int]*xorFilter{}
+	tlsd := -1
+	for i := range hs {
+		a, b := hsPair(t)
+		peers[i] = b
+		hs[i] = hsHandle(t, l, a, &HandleOptions{OnRead: func(h *Handle) {
+			h.Consume(len(h.RBuf()))
+			if i < 2 && tlsd < 0 {
+				tlsd = 1 - i
+				other := hs[tlsd]
+				filters[tlsd] = newXOR(other.Wake)
+				if err := other.StartTLS(filters[tlsd]); err != nil {
+					t.Error(err)
+				}
+				other.fs.fdEOF = true
+			}
+		}})
+	}
+	l.RunOnce(false)
+	hsWritePeer(t, peers[0], "OK")
+	hsWritePeer(t, peers[1], "OK")
+	if err := l.RunOnce(true); err != nil {
+		t.Fatal(err)
+	}
+	if tlsd < 0 || !hs[tlsd].w.rahead.pending || filters[tlsd].state != xorHello {
+		t.Fatalf("handle %d: read ahead kept %v, filter state %d; want kept, unread", tlsd, tlsd >= 0 && hs[tlsd].w.rahead.pending, filters[tlsd].state)
+	}
+	hsWritePeer(t, peers[2], "third, long enough to cover the first batch's buffers")
+	hsWritePeer(t, peers[3], "fourth, long enough to cover the first batch's buffers")
+	hsRunFor(t, l, 20*time.Millisecond)
+	hs[tlsd].fs.fdEOF = false
+	hs[tlsd].updateInterest()
+	hsRun(t, l, 5*time.Second, func() bool { return filters[tlsd].state != xorHello })
+	if f := filters[tlsd]; f.state == xorFailed || string(f.in) != "OK" {
+		t.Fatalf("the filter got %q (state %d), want the handshake answer OK", f.in, f.state)
+	}
+}
