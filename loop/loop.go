@@ -215,7 +215,9 @@ func (l *Loop) dispatchIO() bool {
 		return false
 	}
 	bt := l.bat
-	if bt != nil && len(l.again) > 1 {
+	// A nested iteration (RunOnce from a callback) would reuse the arena
+	// under the reads the outer dispatch has not delivered yet.
+	if bt != nil && len(l.again) > 1 && l.depth == 1 {
 		l.readAhead()
 		defer bt.settle()
 	}
