@@ -291,6 +291,43 @@ func TestBatchedSendOfSeveralChunks(t *testing.T) {
 	}
 }
 
+// When a send made ahead took the first chunk of a queue and writing the
+// rest fails, the flush counts the chunk as written and reports the
+// failure: it does not wait for a write-readiness edge that a broken
+// socket need not bring.
+func TestSendAheadThenFailedRest(t *testing.T) {
+	l := hsBatchLoop(t, true)
+	a, peer := hsTCPPair(t)
+	var failure error
+	var writes uint64 // write calls made when the failure was reported
+	h := hsHandle(t, l, a, &HandleOptions{Autocork: true, OnError: func(_ *Handle, _ bool, err error) {
+		failure, writes = err, l.Stats().Writes
+	}})
+	head, body := []byte("POST / HTTP/1.1\r\n\r\n"), []byte(strings.Repeat("b", 5000))
+	l.Timer(0, 0, func() {
+		h.Write(head)
+		h.WriteOwned(body)
+		// What a batch does before the flush: the first chunk is
+		// sent and its result waits; then the socket breaks.
+		if n, err := unix.Write(a, head); n != len(head) || err != nil {
+			t.Errorf("send: %d, %v", n, err)
+		}
+		h.w.wahead = sendResult{res: int32(len(head)), pending: true}
+		unix.Shutdown(a, unix.SHUT_WR)
+	})
+	before := l.Stats()
+	hsRun(t, l, 2*time.Second, func() bool { return failure != nil })
+	if !errors.Is(failure, syscall.EPIPE) || !h.Destroyed() {
+		t.Errorf("error %v, destroyed %v; want EPIPE", failure, h.Destroyed())
+	}
+	if w := writes - before.Writes; w != 2 {
+		t.Errorf("%d write calls before the failure was reported; want 2, the send made ahead and the one that failed", w)
+	}
+	if got := hsPending(t, peer); got != string(head) {
+		t.Errorf("peer got %q, want the first chunk only", got)
+	}
+}
+
 // When a batch fails, no call in it was made: each Handle makes its own,
 // nothing is lost, and the loop stops batching.
 func TestFailedBatchFallsBack(t *testing.T) {

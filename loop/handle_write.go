@@ -120,6 +120,9 @@ func (h *Handle) outPending() int {
 
 // flushFromLoop flushes on write readiness, where callbacks may run.
 func (h *Handle) flushFromLoop() {
+	if h.pendErr != nil {
+		return // failing already: a write would only meet the error again
+	}
 	n, err := h.flush()
 	if err != nil {
 		h.raise(err, true)
@@ -156,30 +159,36 @@ func (h *Handle) flush() (int, error) {
 }
 
 // writeQueued makes one write(2) or writev(2) of the queue (send(2) or
-// sendmsg(2) on a socket). short reports that the kernel took less than
-// offered: the socket is full.
+// sendmsg(2) on a socket), again after EINTR. short reports that the
+// kernel took less than offered: the socket is full. n counts the bytes
+// written even when err reports a failure after some were.
 func (h *Handle) writeQueued() (n int, short bool, err error) {
 	for {
-		want := 0
+		want, m := 0, 0
 		if len(h.wq.chunks) == 1 {
 			p := h.wq.front()
 			want = len(p)
-			n, err = h.w.sysWrite(p)
+			m, err = h.w.sysWrite(p)
 		} else {
 			iov := h.wq.gather(h.sh.iov[:0])
 			for _, p := range iov {
 				want += len(p)
 			}
-			n, err = h.w.sysWritev(&h.sh.iovecs, iov)
+			m, err = h.w.sysWritev(&h.sh.iovecs, iov)
 			clear(iov)
 			h.sh.iov = iov[:0]
 		}
-		if err == nil {
-			h.wq.advance(h.sh, n)
-			return n, n < want, nil
+		if m > 0 {
+			h.wq.advance(h.sh, m)
+			n += m
 		}
-		if err != unix.EINTR {
-			return 0, false, err
+		switch {
+		case err == nil:
+			return n, m < want, nil
+		case err != unix.EINTR:
+			return n, false, err
+		case h.wq.n == 0:
+			return n, false, nil
 		}
 	}
 }

@@ -181,7 +181,9 @@ func (w *IO) sysWrite(p []byte) (int, error) {
 }
 
 // sysWritev makes one writev(2), or sendmsg(2) on a Handle's socket, of
-// the slices of iov with the reused argument array v, and counts it.
+// the slices of iov with the reused argument array v, and counts it. Where
+// a send made ahead wrote part of the slices, n counts those bytes even
+// when err reports that writing the rest failed.
 func (w *IO) sysWritev(v *sys.Iovecs, iov [][]byte) (int, error) {
 	w.reg.l.stats.Writes++
 	if w.wahead.pending {
@@ -193,10 +195,10 @@ func (w *IO) sysWritev(v *sys.Iovecs, iov [][]byte) (int, error) {
 			return n, err
 		}
 		m, err := w.sysWritev(v, iov[1:])
-		if err != nil {
-			return n, nil // the socket is full, or the error comes again
+		if err == unix.EAGAIN {
+			return n, nil // the socket is full
 		}
-		return n + m, nil
+		return n + m, err
 	}
 	if w.socket {
 		return v.Sendmsg(w.reg.fd, iov)

@@ -179,8 +179,9 @@ const maxCallLen = 1 << 30
 // Submit makes the queued calls and stores the result of call i in res[i]:
 // bytes moved, or a negated errno (-EAGAIN: the socket had no data or no
 // room). made is how many calls, from the first, were made and have their
-// result; the others were not made. When made falls short or err is not
-// nil, the Batch is broken and must be closed, not used again.
+// result; the others were not made or their result is lost. When made
+// falls short or err is not nil, the Batch is broken and must be closed,
+// not used again.
 func (b *Batch) Submit(res []int32) (made int, err error) {
 	n := b.queued
 	if n == 0 {
@@ -200,16 +201,40 @@ func (b *Batch) Submit(res []int32) (made int, err error) {
 	// recv; waiting is only the fallback for a kernel that defers some
 	// completion after all. The kernel takes entries in order and stops
 	// early only when it cannot allocate a request.
+	for i := range n {
+		res[i] = notMade
+	}
 	submitted, err := b.enter(n, 0)
 	if err != nil {
 		return 0, err
 	}
 	for got := b.reap(res); got < submitted; got += b.reap(res) {
-		if _, err := b.enter(0, submitted-got); err != nil {
-			return 0, err
+		_, err := b.enter(0, submitted-got)
+		switch err {
+		case nil, unix.EAGAIN, unix.EBUSY:
+			// EAGAIN, EBUSY: the kernel is short of memory or its
+			// completions overflowed; waiting again reaps them.
+		default:
+			// The ring itself failed: the results reaped so far are
+			// kept, as far as they run unbroken from the first.
+			return madePrefix(res[:submitted]), err
 		}
 	}
 	return int(submitted), nil
+}
+
+// notMade marks a result the kernel has not reported; no errno is this
+// large.
+const notMade = -1 << 31
+
+// madePrefix counts the results, from the first, that the kernel reported.
+func madePrefix(res []int32) int {
+	for i, r := range res {
+		if r == notMade {
+			return i
+		}
+	}
+	return len(res)
 }
 
 // enter is io_uring_enter(submit, wait, GETEVENTS), retried on EINTR; it

@@ -116,3 +116,21 @@ func TestBatchClosedMakesNoCall(t *testing.T) {
 		t.Fatalf("the peer read %d bytes (%v): a call was made", n, err)
 	}
 }
+
+// After a failed wait, the results kept are those the kernel reported
+// without a gap from the first call.
+func TestMadePrefix(t *testing.T) {
+	for _, c := range []struct {
+		res  []int32
+		want int
+	}{
+		{[]int32{}, 0},
+		{[]int32{notMade, 5}, 0},
+		{[]int32{5, -11, notMade, 3}, 2},
+		{[]int32{0, -32, 7}, 3},
+	} {
+		if got := madePrefix(c.res); got != c.want {
+			t.Errorf("madePrefix(%v) = %d, want %d", c.res, got, c.want)
+		}
+	}
+}
