@@ -141,7 +141,9 @@ func runLoad(ld load) (*result, error) {
 func newDriver(ld load) (driver, error) {
 	switch ld.client {
 	case "httpc":
-		return newHTTPCDriver(ld)
+		return newHTTPCDriver(ld, false)
+	case "httpc-plain":
+		return newHTTPCDriver(ld, true)
 	case "net/http":
 		return newNetHTTPDriver(ld)
 	case "fasthttp":

@@ -25,8 +25,11 @@ type httpcDriver struct {
 	t             tally
 }
 
-func newHTTPCDriver(ld load) (*httpcDriver, error) {
-	l, err := loop.New()
+// newHTTPCDriver returns the httpc driver; plain makes its loop issue
+// every read and write as a system call of its own
+// (loop.Config.PlainSyscalls), for the batched/plain comparison.
+func newHTTPCDriver(ld load, plain bool) (*httpcDriver, error) {
+	l, err := loop.NewWithConfig(loop.Config{PlainSyscalls: plain})
 	if err != nil {
 		return nil, err
 	}

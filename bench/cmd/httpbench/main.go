@@ -3,7 +3,7 @@
 // (PERFORMANCE.md P1, P2, P4).
 //
 //	httpbench [-server auto|nginx|evio] [-conns 64] [-requests 500000] [-duration 5s]
-//	          [-rounds 1] [-clients httpc,net/http,fasthttp,wrk]
+//	          [-rounds 1] [-clients httpc,net/http,fasthttp,wrk[,httpc-plain]]
 //
 // The server is nginx when it is installed (its own temporary
 // configuration: one worker process, access log off, keep-alive requests
@@ -20,7 +20,10 @@
 //     end and closed;
 //   - fasthttp: -conns goroutines sharing one fasthttp.HostClient with
 //     MaxConns = -conns, each goroutine reusing its Request and Response;
-//   - wrk -t1 -c<conns> -d<duration> when wrk is on PATH, else skipped.
+//   - wrk -t1 -c<conns> -d<duration> when wrk is on PATH, else skipped;
+//   - httpc-plain, only when -clients names it: httpc on a loop with
+//     PlainSyscalls, every read and write a system call of its own, so
+//     that the ratio httpc/httpc-plain is what batching saves.
 //
 // Each Go client is this program re-executed with a hidden -client flag,
 // GOMAXPROCS=1: the child makes an unmeasured warm-up (-warmup requests per
@@ -97,8 +100,13 @@ const (
 	serverCPU = 1
 )
 
-// allClients are the clients in the order of the table.
-var allClients = []string{"httpc", "net/http", "fasthttp", "wrk"}
+// defaultClients are the clients measured unless -clients names others,
+// in the order of the table.
+var defaultClients = []string{"httpc", "net/http", "fasthttp", "wrk"}
+
+// allClients adds httpc-plain: httpc whose loop makes each read and write
+// a system call of its own, to measure what batching them saves.
+var allClients = append(defaultClients[:len(defaultClients):len(defaultClients)], "httpc-plain")
 
 // config is what one run of httpbench measures.
 type config struct {
@@ -119,7 +127,7 @@ func parseFlags(args []string) (config, error) {
 	fs := flag.NewFlagSet("httpbench", flag.ContinueOnError)
 	cfg := config{}
 	fs.StringVar(&cfg.server, "server", "auto", "auto (nginx when installed, else evio), nginx or evio")
-	clients := fs.String("clients", strings.Join(allClients, ","), "clients to measure, comma-separated")
+	clients := fs.String("clients", strings.Join(defaultClients, ","), "clients to measure, comma-separated, of "+strings.Join(allClients, ","))
 	fs.IntVar(&cfg.conns, "conns", 64, "keep-alive connections of each client")
 	fs.IntVar(&cfg.requests, "requests", 500000, "requests per client per round (wrk: ignored)")
 	fs.DurationVar(&cfg.duration, "duration", 5*time.Second, "time cap per client per round (wrk: its -d, whole seconds)")

@@ -107,8 +107,11 @@ func (rep *report) printRow(w io.Writer, r *result) {
 // printRatios writes httpc/peer of CPU and user CPU per request.
 func (rep *report) printRatios(w io.Writer) {
 	h := rep.find("httpc")
-	for _, peer := range []string{"fasthttp", "wrk", "net/http"} {
+	for _, peer := range []string{"fasthttp", "wrk", "net/http", "httpc-plain"} {
 		p := rep.find(peer)
+		if peer == "httpc-plain" && p == nil {
+			continue // measured only on request
+		}
 		if h == nil || p == nil {
 			fmt.Fprintf(w, "ratio   httpc/%-8s CPU/req -     (not measured)\n", peer)
 			continue
