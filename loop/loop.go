@@ -21,6 +21,18 @@ type Config struct {
 	// of one iteration; the callbacks see no difference (see the package
 	// documentation and [Stats]).
 	PlainSyscalls bool
+	// IOCollectInterval makes the loop poll for I/O at most about once
+	// per interval (libev's ev_set_io_collect_interval, which AnyEvent
+	// programs on EV can set): an iteration about to wait for events
+	// less than the interval after the previous poll first sleeps for
+	// the rest of it, so that one wake-up collects what arrived
+	// meanwhile. It trades up to the interval of latency for fewer
+	// wake-ups when events stream in, as from many busy connections; a
+	// loop that waited longer than the interval, or has work pending,
+	// does not sleep, and timers still run on time. A [Loop.Post] or a
+	// signal that comes during the sleep waits for its end. Zero (the
+	// default, as in libev) polls as soon as the loop would wait.
+	IOCollectInterval time.Duration
 }
 
 // Loop is a single-threaded reactor. All its methods, and the methods of
@@ -50,6 +62,8 @@ type Loop struct {
 	children *childHub
 	handles  *handleShared // scratch buffer and write chunks of the loop's Handles
 	bat      *batcher      // batches the Handles' reads and writes; nil: one call each
+	collect  int64         // Config.IOCollectInterval in nanoseconds
+	polledAt int64         // loop time of the previous poll, with collect
 	values   map[any]any   // SetValue
 	onClose  []func()      // OnClose, in registration order
 
@@ -79,6 +93,8 @@ func NewWithConfig(cfg Config) (*Loop, error) {
 	if !cfg.PlainSyscalls {
 		l.bat = newBatcher()
 	}
+	l.collect = int64(max(cfg.IOCollectInterval, 0))
+	l.polledAt = -l.collect // the first poll does not sleep
 	if l.clock == nil {
 		l.clock = systemClock{}
 	}
@@ -168,6 +184,9 @@ func (l *Loop) iterate(block bool) error {
 	timeout := int64(0)
 	if block && !worked {
 		timeout = int64(l.Timeout())
+	}
+	if l.collect > 0 {
+		timeout = l.collectIO(timeout)
 	}
 	evs, woken, err := l.poller.wait(l.evbuf[:0], timeout)
 	if err != nil {

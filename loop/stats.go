@@ -18,6 +18,8 @@ type Stats struct {
 	// [Config.PlainSyscalls]): the loop entered the kernel Reads + Writes
 	// - Batched + Batches times to move data.
 	Batched, Batches uint64
+	// Naps counts the sleeps of [Config.IOCollectInterval].
+	Naps uint64
 }
 
 // Stats returns the loop's counters. Like every method but Post, it must
