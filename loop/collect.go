@@ -1,8 +1,6 @@
 package loop
 
-import (
-	"golang.org/x/sys/unix"
-)
+import "time"
 
 // collectIO is called before every poll of a loop with an I/O collect
 // interval, with the time the poll may wait in nanoseconds (0: not at all,
@@ -10,8 +8,7 @@ import (
 // than the interval ago, it sleeps for the rest of the interval, or until
 // the next timer if that comes first, and returns what is left of the
 // timeout for the poll: the events that arrived during the sleep are all
-// found by that one poll. The sleep is made with the scheduler's hooks,
-// like a poll that waits.
+// found by that one poll.
 func (l *Loop) collectIO(timeout int64) int64 {
 	nap := l.collect - (l.now - l.polledAt)
 	if timeout == 0 {
@@ -21,13 +18,11 @@ func (l *Loop) collectIO(timeout int64) int64 {
 	}
 	if nap > 0 {
 		l.stats.Naps++
-		ts := unix.NsecToTimespec(nap)
-		for unix.Nanosleep(&ts, &ts) == unix.EINTR {
-		}
+		time.Sleep(time.Duration(nap))
 		before := l.now
 		l.NowUpdate()
 		if timeout > 0 {
-			// Nanosleep slept at least nap, whatever the loop's clock says.
+			// time.Sleep slept at least nap, whatever the loop's clock says.
 			timeout = max(timeout-max(l.now-before, nap), 0)
 		}
 	}
