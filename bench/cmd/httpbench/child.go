@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/anyevent-go/anyevent/bench/internal/measure"
+	"github.com/anyevent-go/anyevent/loop"
 )
 
 // load is what a client child is asked to do.
@@ -24,10 +25,11 @@ type load struct {
 	conns    int
 	requests int
 	duration time.Duration
-	warmup   int    // requests per connection
-	bodyLen  int    // expected body length
-	cpu      int    // CPU to pin itself to, -1 for none
-	profile  string // file for a CPU profile of the measured load, "" for none
+	warmup   int           // requests per connection
+	bodyLen  int           // expected body length
+	cpu      int           // CPU to pin itself to, -1 for none
+	profile  string        // file for a CPU profile of the measured load, "" for none
+	collect  time.Duration // IOCollectInterval of httpc-collect's loop
 }
 
 // driver is a client under test, set up in the child: run issues requests
@@ -50,6 +52,9 @@ type tally struct {
 	// poll (httpc: from loop.Stats, batched calls counted once per batch);
 	// -1 when not known.
 	syscalls int64
+	// naps is how many times the loop slept out its I/O collect interval
+	// (httpc); -1 when not known.
+	naps int64
 	// reads and writes are the client's own counts of its read and write
 	// system calls (httpc: loop.Stats, as its recv and send calls escape
 	// /proc/self/io); -1 to take them from /proc/self/io.
@@ -74,6 +79,7 @@ func (t *tally) add(o tally) {
 	t.capped = t.capped || o.capped
 	t.polls += o.polls
 	t.syscalls += o.syscalls
+	t.naps += o.naps
 	t.reads += o.reads
 	t.writes += o.writes
 }
@@ -95,6 +101,7 @@ func childMain(args []string) (int, bool) {
 	fs.IntVar(&ld.bodyLen, "bodylen", 0, "")
 	fs.IntVar(&ld.cpu, "cpu", -1, "")
 	fs.StringVar(&ld.profile, "cpuprofile", "", "")
+	fs.DurationVar(&ld.collect, "collect", 0, "")
 	if err := fs.Parse(args); err != nil {
 		return 2, true
 	}
@@ -141,9 +148,11 @@ func runLoad(ld load) (*result, error) {
 func newDriver(ld load) (driver, error) {
 	switch ld.client {
 	case "httpc":
-		return newHTTPCDriver(ld, false)
+		return newHTTPCDriver(ld, loop.Config{})
 	case "httpc-plain":
-		return newHTTPCDriver(ld, true)
+		return newHTTPCDriver(ld, loop.Config{PlainSyscalls: true})
+	case "httpc-collect":
+		return newHTTPCDriver(ld, loop.Config{IOCollectInterval: ld.collect})
 	case "net/http":
 		return newNetHTTPDriver(ld)
 	case "fasthttp":
@@ -173,7 +182,7 @@ func measureRun(client string, run func() tally) *result {
 		Client: client, Requests: t.requests, Errors: t.errors, FirstError: t.firstErr,
 		Elapsed: elapsed, User: d.User, Sys: d.Sys, Capped: t.capped,
 		Mallocs: int64(ms1.Mallocs - ms0.Mallocs), AllocBytes: int64(ms1.TotalAlloc - ms0.TotalAlloc),
-		Reads: t.reads, Writes: t.writes, Polls: t.polls, Syscalls: t.syscalls,
+		Reads: t.reads, Writes: t.writes, Polls: t.polls, Syscalls: t.syscalls, Naps: t.naps,
 	}
 }
 
@@ -186,6 +195,9 @@ func runChild(exe string, ld load) (*result, error) {
 		"-warmup", strconv.Itoa(ld.warmup), "-bodylen", strconv.Itoa(ld.bodyLen)}
 	if ld.profile != "" {
 		argv = append(argv, "-cpuprofile", ld.profile)
+	}
+	if ld.collect > 0 {
+		argv = append(argv, "-collect", ld.collect.String())
 	}
 	if ld.cpu >= 0 {
 		var pinned bool

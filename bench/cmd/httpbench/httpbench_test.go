@@ -30,6 +30,9 @@ func smokeConfig(t *testing.T, server string) config {
 	return config{
 		exe: exe, server: server, clients: allClients, conns: 8, requests: smokeRequests,
 		duration: 2 * time.Second, warmup: 2, rounds: 1,
+		// Long enough that the loop of httpc-collect naps even when slow
+		// (race detector): each nap follows a poll less than this ago.
+		collect: time.Millisecond,
 	}
 }
 
@@ -92,6 +95,17 @@ func smoke(t *testing.T, cfg config) {
 			t.Errorf("%s: %d system calls for %d reads, %d writes, %d polls", r.Client, r.Syscalls, r.Reads, r.Writes, r.Polls)
 		}
 	}
+	for _, r := range rep.results {
+		// Only the loop with a collect interval naps, and at most once a poll.
+		switch {
+		case r.Client == "httpc-collect" && (r.Naps <= 0 || r.Naps > r.Polls):
+			t.Errorf("%s: %d naps in %d polls, want some and at most one a poll", r.Client, r.Naps, r.Polls)
+		case r.Client != "httpc-collect" && strings.HasPrefix(r.Client, "httpc") && r.Naps != 0:
+			t.Errorf("%s: %d naps without a collect interval", r.Client, r.Naps)
+		case !strings.HasPrefix(r.Client, "httpc") && r.Naps != -1:
+			t.Errorf("%s: naps %d, want -1 (not measured)", r.Client, r.Naps)
+		}
+	}
 	if h := rep.find("httpc"); h == nil || h.AllocsPerReq() > barAllocs+0.1 {
 		t.Errorf("httpc: allocations per request %+v, want at most %v", h, barAllocs)
 	}
@@ -99,8 +113,10 @@ func smoke(t *testing.T, cfg config) {
 	rep.print(&out)
 	text := out.String()
 	t.Logf("report:\n%s", text)
-	want := []string{"server  ", "load    ", "client ", "httpc ", "net/http ", "fasthttp ", "wrk ", "httpc-plain ",
+	want := []string{"server  ", "load    ", "client ", "httpc ", "net/http ", "fasthttp ", "wrk ", "httpc-plain ", "httpc-collect ",
 		"ratio   httpc/fasthttp CPU/req", "ratio   httpc/httpc-plain CPU/req", "ratio   httpc/wrk      CPU/req", "ratio   httpc/net/http CPU/req",
+		"ratio   httpc-collect/fasthttp CPU/req", "ratio   httpc-collect/httpc    CPU/req",
+		"collect httpc-collect: IOCollectInterval 1ms, ",
 		"target  P1  httpc/fasthttp CPU per request", "target  P1  httpc/wrk CPU per request",
 		"target  P2  httpc user CPU per request", "target  P3  httpc read, write and poll calls per request",
 		"target  P4  httpc allocations per request",

@@ -25,11 +25,10 @@ type httpcDriver struct {
 	t             tally
 }
 
-// newHTTPCDriver returns the httpc driver; plain makes its loop issue
-// every read and write as a system call of its own
-// (loop.Config.PlainSyscalls), for the batched/plain comparison.
-func newHTTPCDriver(ld load, plain bool) (*httpcDriver, error) {
-	l, err := loop.NewWithConfig(loop.Config{PlainSyscalls: plain})
+// newHTTPCDriver returns the httpc driver on a loop made with cfg (the
+// variants: plain system calls, an I/O collect interval).
+func newHTTPCDriver(ld load, cfg loop.Config) (*httpcDriver, error) {
+	l, err := loop.NewWithConfig(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -57,6 +56,7 @@ func (d *httpcDriver) run(requests int, dur time.Duration) tally {
 	end := d.l.Stats()
 	d.t.polls = int64(end.Iterations - st.Iterations)
 	d.t.reads, d.t.writes = int64(end.Reads-st.Reads), int64(end.Writes-st.Writes)
+	d.t.naps = int64(end.Naps - st.Naps)
 	d.t.syscalls = d.t.reads + d.t.writes - int64(end.Batched-st.Batched) + int64(end.Batches-st.Batches) + d.t.polls
 	d.t.capped = d.stopped && d.issued < d.limit
 	return d.t

@@ -3,7 +3,8 @@
 // (PERFORMANCE.md P1, P2, P4).
 //
 //	httpbench [-server auto|nginx|evio] [-conns 64] [-requests 500000] [-duration 5s]
-//	          [-rounds 1] [-clients httpc,net/http,fasthttp,wrk[,httpc-plain]]
+//	          [-rounds 1] [-clients httpc,net/http,fasthttp,wrk[,httpc-plain,httpc-collect]]
+//	          [-collect 50µs]
 //
 // The server is nginx when it is installed (its own temporary
 // configuration: one worker process, access log off, keep-alive requests
@@ -23,7 +24,13 @@
 //   - wrk -t1 -c<conns> -d<duration> when wrk is on PATH, else skipped;
 //   - httpc-plain, only when -clients names it: httpc on a loop with
 //     PlainSyscalls, every read and write a system call of its own, so
-//     that the ratio httpc/httpc-plain is what batching saves.
+//     that the ratio httpc/httpc-plain is what batching saves;
+//   - httpc-collect, only when -clients names it: httpc on a loop with
+//     IOCollectInterval = -collect (libev's io collect interval), which
+//     naps before polling so that one poll gathers the replies of many
+//     connections: fewer wake-ups per request, at the price of up to
+//     -collect of added latency. Its ratios to fasthttp and to httpc
+//     are printed, and a line with its naps per request.
 //
 // Each Go client is this program re-executed with a hidden -client flag,
 // GOMAXPROCS=1: the child makes an unmeasured warm-up (-warmup requests per
@@ -104,9 +111,11 @@ const (
 // in the order of the table.
 var defaultClients = []string{"httpc", "net/http", "fasthttp", "wrk"}
 
-// allClients adds httpc-plain: httpc whose loop makes each read and write
-// a system call of its own, to measure what batching them saves.
-var allClients = append(defaultClients[:len(defaultClients):len(defaultClients)], "httpc-plain")
+// allClients adds the variants of httpc measured on request: httpc-plain,
+// whose loop makes each read and write a system call of its own, to
+// measure what batching them saves, and httpc-collect, whose loop has an
+// I/O collect interval, to measure what fewer wake-ups save.
+var allClients = append(defaultClients[:len(defaultClients):len(defaultClients)], "httpc-plain", "httpc-collect")
 
 // config is what one run of httpbench measures.
 type config struct {
@@ -121,6 +130,7 @@ type config struct {
 	pin      bool          // clients on CPU 0, server on CPU 1
 	log      bool          // progress on stderr
 	profile  string        // directory for CPU profiles of the Go clients, "" for none
+	collect  time.Duration // IOCollectInterval of httpc-collect's loop
 }
 
 func parseFlags(args []string) (config, error) {
@@ -135,6 +145,7 @@ func parseFlags(args []string) (config, error) {
 	fs.IntVar(&cfg.rounds, "rounds", 1, "times each client runs, rotating the order")
 	fs.BoolVar(&cfg.pin, "pin", true, "pin clients to CPU 0 and the server to CPU 1 (needs 2 CPUs)")
 	fs.BoolVar(&cfg.log, "v", false, "log each measurement to stderr")
+	fs.DurationVar(&cfg.collect, "collect", 50*time.Microsecond, "loop.Config.IOCollectInterval of the httpc-collect client")
 	fs.StringVar(&cfg.profile, "cpuprofile", "", "directory for a CPU profile of each Go client's measured load (CLIENT-ROUND.pprof)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -153,8 +164,8 @@ func parseFlags(args []string) (config, error) {
 		}
 		cfg.clients = append(cfg.clients, c)
 	}
-	if cfg.conns < 1 || cfg.requests < 1 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.rounds < 1 {
-		return cfg, errors.New("-conns, -requests, -rounds and -duration must be positive, -warmup not negative")
+	if cfg.conns < 1 || cfg.requests < 1 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.rounds < 1 || cfg.collect <= 0 {
+		return cfg, errors.New("-conns, -requests, -rounds, -duration and -collect must be positive, -warmup not negative")
 	}
 	if cfg.pin && !(measure.CPUAvailable(clientCPU) && measure.CPUAvailable(serverCPU)) {
 		fmt.Fprintln(os.Stderr, "httpbench: CPUs 0 and 1 are not both available; not pinning")

@@ -65,7 +65,7 @@ func (rep *report) print(w io.Writer) {
 		fmt.Fprintf(w, "machine %d CPUs; a system call that does no work (getppid) costs %.2f µs\n",
 			runtime.NumCPU(), float64(rep.nullSyscall)/float64(time.Microsecond))
 	}
-	fmt.Fprintf(w, "%-9s %10s %7s %11s %12s %11s %11s %8s %10s %11s %10s %10s %16s %9s\n", "client", "requests", "errors",
+	fmt.Fprintf(w, "%-13s %10s %7s %11s %12s %11s %11s %8s %10s %11s %10s %10s %16s %9s\n", "client", "requests", "errors",
 		"CPU-µs/req", "user-µs/req", "sys-µs/req", "allocs/req", "B/req", "reads/req", "writes/req", "polls/req",
 		"calls/req", "srv-sleeps/req", "req/s")
 	for _, r := range rep.results {
@@ -82,7 +82,7 @@ func (rep *report) print(w io.Writer) {
 
 func (rep *report) printRow(w io.Writer, r *result) {
 	if r.Skipped != "" {
-		fmt.Fprintf(w, "%-9s skipped: %s\n", r.Client, r.Skipped)
+		fmt.Fprintf(w, "%-13s skipped: %s\n", r.Client, r.Skipped)
 		return
 	}
 	opt := func(x int64, v float64, format string) string {
@@ -95,7 +95,7 @@ func (rep *report) printRow(w io.Writer, r *result) {
 	if r.Capped {
 		capped = " (time cap)"
 	}
-	fmt.Fprintf(w, "%-9s %10d %7d %11.2f %12.2f %11.2f %11s %8s %10s %11s %10s %10s %16s %9.0f%s\n", r.Client, r.Requests, r.Errors,
+	fmt.Fprintf(w, "%-13s %10d %7d %11.2f %12.2f %11.2f %11s %8s %10s %11s %10s %10s %16s %9.0f%s\n", r.Client, r.Requests, r.Errors,
 		r.CPUPerReq(), r.UserPerReq(), r.SysPerReq(),
 		opt(r.Mallocs, r.AllocsPerReq(), "%.3f"), opt(r.AllocBytes, r.BytesPerReq(), "%.0f"),
 		opt(r.Reads, r.perReq(float64(r.Reads)), "%.3f"), opt(r.Writes, r.perReq(float64(r.Writes)), "%.3f"),
@@ -104,16 +104,31 @@ func (rep *report) printRow(w io.Writer, r *result) {
 		r.ReqPerSec(), capped)
 }
 
-// printRatios writes httpc/peer of CPU and user CPU per request.
+// ratioPairs are the ratios printed, client/peer; an optional pair is
+// left out when either side was not measured (a variant of httpc measured
+// only on request).
+var ratioPairs = []struct {
+	client, peer string
+	optional     bool
+}{
+	{"httpc", "fasthttp", false},
+	{"httpc", "wrk", false},
+	{"httpc", "net/http", false},
+	{"httpc", "httpc-plain", true},
+	{"httpc-collect", "fasthttp", true},
+	{"httpc-collect", "httpc", true},
+}
+
+// printRatios writes client/peer of CPU and user CPU per request, and
+// the naps of the I/O collect interval when httpc-collect ran.
 func (rep *report) printRatios(w io.Writer) {
-	h := rep.find("httpc")
-	for _, peer := range []string{"fasthttp", "wrk", "net/http", "httpc-plain"} {
-		p := rep.find(peer)
-		if peer == "httpc-plain" && p == nil {
-			continue // measured only on request
-		}
+	for _, pair := range ratioPairs {
+		h, p := rep.find(pair.client), rep.find(pair.peer)
+		name := fmt.Sprintf("%s/%-8s", pair.client, pair.peer)
 		if h == nil || p == nil {
-			fmt.Fprintf(w, "ratio   httpc/%-8s CPU/req -     (not measured)\n", peer)
+			if !pair.optional {
+				fmt.Fprintf(w, "ratio   %s CPU/req -     (not measured)\n", name)
+			}
 			continue
 		}
 		// getrusage splits user and system time by sampling at the clock
@@ -126,7 +141,11 @@ func (rep *report) printRatios(w io.Writer) {
 		if rs := pairedRatios(h, p); len(rs) > 1 {
 			rounds = fmt.Sprintf("  per round: median %.2f, range %.2f-%.2f", median(rs), slices.Min(rs), slices.Max(rs))
 		}
-		fmt.Fprintf(w, "ratio   httpc/%-8s CPU/req %.2f  user CPU/req %s%s\n", peer, h.CPUPerReq()/p.CPUPerReq(), user, rounds)
+		fmt.Fprintf(w, "ratio   %s CPU/req %.2f  user CPU/req %s%s\n", name, h.CPUPerReq()/p.CPUPerReq(), user, rounds)
+	}
+	if c := rep.find("httpc-collect"); c != nil && c.Naps >= 0 {
+		fmt.Fprintf(w, "collect httpc-collect: IOCollectInterval %v, %.3f naps and %.3f polls per request\n",
+			rep.cfg.collect, c.perReq(float64(c.Naps)), c.perReq(float64(c.Polls)))
 	}
 }
 

@@ -20,6 +20,9 @@ type result struct {
 	// Syscalls counts the calls made to read, write and poll, a batch of
 	// reads or writes counted once (httpc); -1: not measured.
 	Syscalls int64 `json:"syscalls"`
+	// Naps counts the sleeps of the loop's I/O collect interval (httpc);
+	// -1: not measured.
+	Naps int64 `json:"naps"`
 	// ServerSleeps counts the server's voluntary context switches while
 	// the client ran (warm-up included): how often the client's requests
 	// found it asleep and woke it. -1: not measured (evio, in-process).
@@ -46,6 +49,7 @@ func (r *result) add(o *result) {
 	r.Writes = addMeasured(r.Writes, o.Writes)
 	r.Polls = addMeasured(r.Polls, o.Polls)
 	r.Syscalls = addMeasured(r.Syscalls, o.Syscalls)
+	r.Naps = addMeasured(r.Naps, o.Naps)
 	r.ServerSleeps = addMeasured(r.ServerSleeps, o.ServerSleeps)
 	r.Capped = r.Capped || o.Capped
 	r.Skipped = o.Skipped

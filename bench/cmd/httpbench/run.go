@@ -77,6 +77,9 @@ func runClient(cfg config, p *peer, client, wrk string, round int) (*result, err
 		client: client, url: p.url, conns: cfg.conns, requests: cfg.requests,
 		duration: cfg.duration, warmup: cfg.warmup, bodyLen: p.bodyLen, cpu: -1,
 	}
+	if client == "httpc-collect" {
+		ld.collect = cfg.collect
+	}
 	if cfg.pin {
 		ld.cpu = clientCPU
 	}
@@ -87,7 +90,7 @@ func runClient(cfg config, p *peer, client, wrk string, round int) (*result, err
 		return runChild(cfg.exe, ld)
 	}
 	if wrk == "" {
-		return &result{Client: "wrk", Skipped: "wrk is not on PATH (Debian: wrk)", Mallocs: -1, AllocBytes: -1, Reads: -1, Writes: -1, Polls: -1, Syscalls: -1}, nil
+		return &result{Client: "wrk", Skipped: "wrk is not on PATH (Debian: wrk)", Mallocs: -1, AllocBytes: -1, Reads: -1, Writes: -1, Polls: -1, Syscalls: -1, Naps: -1}, nil
 	}
 	return runWrk(wrk, ld)
 }

@@ -38,6 +38,7 @@ func runWorkers(conns, requests int, d time.Duration, do func(worker int) string
 	sum.capped = stopped.Load() && sum.requests < uint64(requests)
 	sum.polls = -1 // the runtime's netpoller does not say
 	sum.syscalls = -1
+	sum.naps = -1
 	sum.reads, sum.writes = -1, -1
 	return sum
 }

@@ -73,7 +73,7 @@ func parseWrk(out []byte) (*result, error) {
 	if m == nil {
 		return nil, fmt.Errorf("wrk: no request count in %q", out)
 	}
-	r := &result{Client: "wrk", Mallocs: -1, AllocBytes: -1, Reads: -1, Writes: -1, Polls: -1, Syscalls: -1}
+	r := &result{Client: "wrk", Mallocs: -1, AllocBytes: -1, Reads: -1, Writes: -1, Polls: -1, Syscalls: -1, Naps: -1}
 	r.Requests, _ = strconv.ParseUint(string(m[1]), 10, 64)
 	if m := wrkSocket.FindSubmatch(out); m != nil {
 		for _, n := range m[1:] {
