@@ -32,7 +32,8 @@
 //     anything is pending (deferred functions, watchers still ready, idle
 //     watchers, a ready condition variable, a Stop), else the time to the
 //     earliest timer, else forever.
-//  4. Poll (epoll_wait or kevent).
+//  4. Poll (epoll_wait or kevent); with an I/O collect interval, sleep
+//     first when the poll would wait (see below).
 //  5. Run functions posted from other goroutines, in the order posted.
 //  6. Record the readiness reports and run the I/O callbacks of watchers that
 //     are ready for something they want, filtered by their interest and fd
@@ -87,6 +88,21 @@
 // loop batches no more. Tearing a batch down interrupts the
 // threads that used it, so a sleeping poll that is interrupted (EINTR)
 // sleeps on for the rest of its timeout.
+//
+// # Collecting I/O
+//
+// A loop that is faster than its peers wakes for every reply: with many
+// busy connections it polls once for each one or two responses, and each
+// sleep and wake-up costs the scheduler and the kernel about what the
+// batching above saves. [Config.IOCollectInterval] (libev's
+// ev_set_io_collect_interval) trades latency for fewer wake-ups: when step
+// 3 found nothing to do and the previous poll was less than the interval
+// ago, step 4 sleeps for the rest of the interval (never past the next
+// timer) before it polls, so that one poll gathers what arrived meanwhile.
+// A loop that waited longer than the interval anyway, or has work pending,
+// polls at once. [Stats] counts the sleeps (Naps). The sleep is
+// time.Sleep, not a poll, so a [Loop.Post] or a signal that comes during
+// it waits for its end. Zero, the default, as in libev, never sleeps.
 //
 // # Time
 //
