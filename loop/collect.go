@@ -1,6 +1,10 @@
 package loop
 
-import "time"
+import (
+	"time"
+
+	"golang.org/x/sys/unix"
+)
 
 // collectIO is called before every poll of a loop with an I/O collect
 // interval, with the time the poll may wait in nanoseconds (0: not at all,
@@ -17,15 +21,33 @@ func (l *Loop) collectIO(timeout int64) int64 {
 		nap = min(nap, timeout)
 	}
 	if nap > 0 {
+		start := time.Now()
+		napFor(nap)
+		slept := int64(time.Since(start))
 		l.stats.Naps++
-		time.Sleep(time.Duration(nap))
-		before := l.now
+		l.stats.Napped += time.Duration(slept)
 		l.NowUpdate()
 		if timeout > 0 {
-			// time.Sleep slept at least nap, whatever the loop's clock says.
-			timeout = max(timeout-max(l.now-before, nap), 0)
+			timeout = max(timeout-slept, 0)
 		}
 	}
 	l.polledAt = l.now
 	return timeout
+}
+
+// napFor sleeps for d nanoseconds, or later by the kernel's timer slack
+// (50 µs by default on Linux), as libev's ev_sleep does. It blocks the
+// thread in select(2), which Linux and the BSDs all have with microsecond
+// resolution; time.Sleep would not do, since the Go runtime rounds the
+// sleep of a lone goroutine up to a millisecond on Linux. A signal does
+// not cut the sleep short.
+func napFor(d int64) {
+	end := time.Now().Add(time.Duration(d))
+	for d > 0 {
+		tv := unix.NsecToTimeval(d + int64(time.Microsecond) - 1) // rounded up
+		if _, err := unix.Select(0, nil, nil, nil, &tv); err != unix.EINTR {
+			return
+		}
+		d = int64(time.Until(end))
+	}
 }

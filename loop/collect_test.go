@@ -70,6 +70,10 @@ func TestIOCollectIntervalGathersEvents(t *testing.T) {
 		t.Errorf("one blocking iteration read %d of %d events, in %d iterations with %d sleeps; want all in 1 with 1",
 			got, n, st.Iterations-before.Iterations, st.Naps-before.Naps)
 	}
+	// The sleep lasts the rest of the interval: never less.
+	if napped := st.Napped - before.Napped; napped < 390*time.Millisecond {
+		t.Errorf("slept %v of a 400ms interval", napped)
+	}
 }
 
 // The interval limits the rate of polls that wait: a poll that may not

@@ -1,5 +1,7 @@
 package loop
 
+import "time"
+
 // Stats counts the system calls a loop made to move data: the figures
 // behind "one read and one write per request" (PERFORMANCE.md P3), which
 // /proc/self/io cannot give once Handles use recv(2) and send(2).
@@ -18,8 +20,10 @@ type Stats struct {
 	// [Config.PlainSyscalls]): the loop entered the kernel Reads + Writes
 	// - Batched + Batches times to move data.
 	Batched, Batches uint64
-	// Naps counts the sleeps of [Config.IOCollectInterval].
-	Naps uint64
+	// Naps counts the sleeps of [Config.IOCollectInterval], and Napped
+	// is the time they took: the latency the interval added.
+	Naps   uint64
+	Napped time.Duration
 }
 
 // Stats returns the loop's counters. Like every method but Post, it must

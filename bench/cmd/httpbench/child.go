@@ -55,6 +55,8 @@ type tally struct {
 	// naps is how many times the loop slept out its I/O collect interval
 	// (httpc); -1 when not known.
 	naps int64
+	// napped is the time the naps took.
+	napped time.Duration
 	// reads and writes are the client's own counts of its read and write
 	// system calls (httpc: loop.Stats, as its recv and send calls escape
 	// /proc/self/io); -1 to take them from /proc/self/io.
@@ -80,6 +82,7 @@ func (t *tally) add(o tally) {
 	t.polls += o.polls
 	t.syscalls += o.syscalls
 	t.naps += o.naps
+	t.napped += o.napped
 	t.reads += o.reads
 	t.writes += o.writes
 }
@@ -182,7 +185,7 @@ func measureRun(client string, run func() tally) *result {
 		Client: client, Requests: t.requests, Errors: t.errors, FirstError: t.firstErr,
 		Elapsed: elapsed, User: d.User, Sys: d.Sys, Capped: t.capped,
 		Mallocs: int64(ms1.Mallocs - ms0.Mallocs), AllocBytes: int64(ms1.TotalAlloc - ms0.TotalAlloc),
-		Reads: t.reads, Writes: t.writes, Polls: t.polls, Syscalls: t.syscalls, Naps: t.naps,
+		Reads: t.reads, Writes: t.writes, Polls: t.polls, Syscalls: t.syscalls, Naps: t.naps, Napped: t.napped,
 	}
 }
 

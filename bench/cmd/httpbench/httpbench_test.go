@@ -100,6 +100,8 @@ func smoke(t *testing.T, cfg config) {
 		switch {
 		case r.Client == "httpc-collect" && (r.Naps <= 0 || r.Naps > r.Polls):
 			t.Errorf("%s: %d naps in %d polls, want some and at most one a poll", r.Client, r.Naps, r.Polls)
+		case r.Client == "httpc-collect" && r.Napped <= 0:
+			t.Errorf("%s: %d naps took %v", r.Client, r.Naps, r.Napped)
 		case r.Client != "httpc-collect" && strings.HasPrefix(r.Client, "httpc") && r.Naps != 0:
 			t.Errorf("%s: %d naps without a collect interval", r.Client, r.Naps)
 		case !strings.HasPrefix(r.Client, "httpc") && r.Naps != -1:

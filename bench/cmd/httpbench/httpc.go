@@ -56,7 +56,7 @@ func (d *httpcDriver) run(requests int, dur time.Duration) tally {
 	end := d.l.Stats()
 	d.t.polls = int64(end.Iterations - st.Iterations)
 	d.t.reads, d.t.writes = int64(end.Reads-st.Reads), int64(end.Writes-st.Writes)
-	d.t.naps = int64(end.Naps - st.Naps)
+	d.t.naps, d.t.napped = int64(end.Naps-st.Naps), end.Napped-st.Napped
 	d.t.syscalls = d.t.reads + d.t.writes - int64(end.Batched-st.Batched) + int64(end.Batches-st.Batches) + d.t.polls
 	d.t.capped = d.stopped && d.issued < d.limit
 	return d.t

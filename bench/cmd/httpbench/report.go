@@ -144,8 +144,12 @@ func (rep *report) printRatios(w io.Writer) {
 		fmt.Fprintf(w, "ratio   %s CPU/req %.2f  user CPU/req %s%s\n", name, h.CPUPerReq()/p.CPUPerReq(), user, rounds)
 	}
 	if c := rep.find("httpc-collect"); c != nil && c.Naps >= 0 {
-		fmt.Fprintf(w, "collect httpc-collect: IOCollectInterval %v, %.3f naps and %.3f polls per request\n",
-			rep.cfg.collect, c.perReq(float64(c.Naps)), c.perReq(float64(c.Polls)))
+		mean := "-"
+		if c.Naps > 0 {
+			mean = fmt.Sprintf("%.1f µs", float64(c.Napped)/float64(c.Naps)/1e3)
+		}
+		fmt.Fprintf(w, "collect httpc-collect: IOCollectInterval %v, %.3f naps and %.3f polls per request, mean nap %s\n",
+			rep.cfg.collect, c.perReq(float64(c.Naps)), c.perReq(float64(c.Polls)), mean)
 	}
 }
 

@@ -22,7 +22,8 @@ type result struct {
 	Syscalls int64 `json:"syscalls"`
 	// Naps counts the sleeps of the loop's I/O collect interval (httpc);
 	// -1: not measured.
-	Naps int64 `json:"naps"`
+	Naps   int64         `json:"naps"`
+	Napped time.Duration `json:"napped_ns"` // the time the naps took
 	// ServerSleeps counts the server's voluntary context switches while
 	// the client ran (warm-up included): how often the client's requests
 	// found it asleep and woke it. -1: not measured (evio, in-process).
@@ -50,6 +51,7 @@ func (r *result) add(o *result) {
 	r.Polls = addMeasured(r.Polls, o.Polls)
 	r.Syscalls = addMeasured(r.Syscalls, o.Syscalls)
 	r.Naps = addMeasured(r.Naps, o.Naps)
+	r.Napped += o.Napped
 	r.ServerSleeps = addMeasured(r.ServerSleeps, o.ServerSleeps)
 	r.Capped = r.Capped || o.Capped
 	r.Skipped = o.Skipped
