@@ -100,9 +100,12 @@
 // ago, step 4 sleeps for the rest of the interval (never past the next
 // timer) before it polls, so that one poll gathers what arrived meanwhile.
 // A loop that waited longer than the interval anyway, or has work pending,
-// polls at once. [Stats] counts the sleeps (Naps). The sleep is
-// time.Sleep, not a poll, so a [Loop.Post] or a signal that comes during
-// it waits for its end. Zero, the default, as in libev, never sleeps.
+// polls at once. [Stats] counts the sleeps and their time (Naps, Napped).
+// The sleep is select(2) with no descriptors, as libev's ev_sleep: it
+// lasts the interval plus the kernel's timer slack (50 µs by default on
+// Linux), where time.Sleep would round it up to a millisecond; a
+// [Loop.Post] or a signal that comes during it waits for its end. Zero,
+// the default, as in libev, never sleeps.
 //
 // # Time
 //
