@@ -124,3 +124,36 @@ func TestIOCollectIntervalKeepsTimers(t *testing.T) {
 		t.Error("the loop did not sleep before the timer")
 	}
 }
+
+// tickClock is a clock that moves on by step each time it is read.
+type tickClock struct {
+	t    time.Time
+	step time.Duration
+}
+
+func (c *tickClock) Now() time.Time { c.t = c.t.Add(c.step); return c.t }
+
+// The time the iteration spent before its poll counts toward the
+// interval, as libev reads its clock again just before it sleeps: here
+// each reading of the clock moves it 10ms on, so by the poll of the next
+// iteration 20ms of a 15ms interval have passed and there is nothing
+// left to sleep (reading the time only at the iteration's start would
+// leave 5ms).
+func TestIOCollectIntervalCountsWorkBeforePoll(t *testing.T) {
+	c := &tickClock{t: time.Unix(1_700_000_000, 0), step: 10 * time.Millisecond}
+	l, err := NewWithConfig(Config{IOCollectInterval: 15 * time.Millisecond, Clock: c})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { l.Close() })
+	read := 0
+	b := collectReader(t, l, &read)
+	unix.Write(b, []byte("x")) // the poll finds it at once
+	l.polledAt = l.now         // as if a poll had just been made
+	if err := l.RunOnce(true); err != nil {
+		t.Fatal(err)
+	}
+	if n := l.Stats().Naps; read != 1 || n != 0 {
+		t.Errorf("read %d with %d sleeps; want 1 with none", read, n)
+	}
+}
