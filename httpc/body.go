@@ -60,8 +60,10 @@ func (c *conn) takeHead(rh *respHead, head []byte) bool {
 	r.Status, r.HTTPVersion = rh.status, rh.httpVersion()
 	r.Reason, r.HasReason = rh.reasonPhrase()
 	call.redirect = call.recurse > 0 && redirectStatus(rh.status)
-	// After 101 Switching Protocols the connection no longer speaks HTTP.
-	c.keep = rh.status != 101 && keepAliveVote(rh, r.HTTPVersion)
+	// After 101 Switching Protocols the connection no longer speaks HTTP;
+	// after ambiguous framing the peer may not agree on where the body
+	// ended (W8).
+	c.keep = rh.status != 101 && !ambiguousFraming(rh) && keepAliveVote(rh, r.HTTPVersion)
 	decide := framing
 	if c.cl.Compat&CompatFraming != 0 {
 		decide = framingCompat
@@ -119,14 +121,21 @@ func keepAliveVote(rh *respHead, version string) bool {
 		if f.kind != fieldConnection {
 			continue
 		}
-		if below && (hasWordFold(f.value, "keep-alive") || hasWordFold(f.value, "keepalive")) {
-			return true
-		}
-		if !below && hasWordFold(f.value, "close") {
-			return false
+		if keep := connectionVote(f.value, below); keep == below {
+			return keep // the field overrules the version's default
 		}
 	}
 	return !below
+}
+
+// connectionVote applies the rule of spec §5.7 to one Connection value:
+// below HTTP/1.1 it keeps the connection if the value holds keep-alive
+// or keepalive, from 1.1 on unless it holds close.
+func connectionVote(v []byte, below bool) bool {
+	if below {
+		return hasWordFold(v, "keep-alive") || hasWordFold(v, "keepalive")
+	}
+	return !hasWordFold(v, "close")
 }
 
 // startBody runs OnHeader and the first matching rule of spec §10.1.
@@ -264,9 +273,14 @@ func (c *conn) readChunked(h *loop.Handle, buf []byte) {
 // The trailer views point into the read buffer, so they are turned into
 // map entries now.
 func (c *conn) endChunked(extra bool) {
-	m := c.call.resp.Header()
+	r := &c.call.resp
+	m := r.Header()
 	setChunkedLength(m, c.cd.total)
-	mergeTrailers(c.cd, m)
+	if mergeTrailers(c.cd, m) && c.keep {
+		// The final Connection header has its say (spec §5.7), but only
+		// to close: a head that closed stays closed.
+		c.keep = connectionVote([]byte(m["connection"]), versionBelow11(r.HTTPVersion))
+	}
 	c.cd.reset()
 	c.finish(!extra, nil)
 }

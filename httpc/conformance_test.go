@@ -180,17 +180,21 @@ func TestScenarios(t *testing.T) {
 // T33: a timeout in a Content-Length body goes through the connection
 // error path: no headers, no original status.
 // T34: a timeout in a read-until-close body goes through the finish path:
-// headers and the original status are kept.
+// headers and the original status are kept. With OnBody the same body is
+// streamed, and a timeout goes through the connection path (spec §10.5).
 func TestBodyTimeouts(t *testing.T) {
 	for _, tc := range []struct {
 		name, resp string
 		want       want
+		onBody     bool
 	}{
 		{"T33", "HTTP/1.1 200 OK\r\nContent-Length: 10\r\nX: 1\r\n\r\nab",
-			want{nilBody: true, status: 597, reason: "Connection timed out", version: "1.1"}},
+			want{nilBody: true, status: 597, reason: "Connection timed out", version: "1.1"}, false},
 		{"T34", "HTTP/1.1 200 OK\r\nX: 1\r\n\r\nab",
 			want{nilBody: true, status: 597, reason: "Connection timed out", version: "1.1", orig: 200, origText: "OK",
-				hdr: map[string]string{"x": "1"}}},
+				hdr: map[string]string{"x": "1"}}, false},
+		{"T34-on_body", "HTTP/1.1 200 OK\r\nX: 1\r\n\r\nab",
+			want{nilBody: true, status: 597, reason: "Connection timed out", version: "1.1"}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			l, cl := newClient(t)
@@ -200,7 +204,11 @@ func TestBodyTimeouts(t *testing.T) {
 				c.Stall()
 			})
 			url := s.URL("/")
-			res := do(t, l, cl, "GET", url, &Options{Timeout: 100 * time.Millisecond})
+			opts := &Options{Timeout: 100 * time.Millisecond}
+			if tc.onBody {
+				opts.OnBody = func([]byte, *Response) Action { return Continue }
+			}
+			res := do(t, l, cl, "GET", url, opts)
 			tc.want.url = url
 			checkExact(t, res, tc.want)
 			if e, ok := res.r.Err.(*Error); !ok || !e.Timeout() || e.Phase != PhaseBody {

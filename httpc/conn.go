@@ -216,11 +216,15 @@ func (c *conn) onError(h *loop.Handle, fatal bool, err error) {
 	case PhaseBody:
 		if c.framing == bodyKindUntilClose {
 			if errors.Is(err, syscall.EPIPE) {
-				c.finish(false, nil) // end-of-file ends the body (spec §10.7)
+				c.finish(false, nil) // end-of-file ends the body (spec §10.5, §10.7)
 				return
 			}
-			c.finishErr(newError(PhaseBody, opOf(err, PhaseBody), c.call.u.Raw, err, kindIO))
-			return
+			// Only the accumulating reader keeps the head in the map;
+			// OnBody streaming fails through the connection path (§12.3).
+			if c.call.onBody() == nil {
+				c.finishErr(newError(PhaseBody, opOf(err, PhaseBody), c.call.u.Raw, err, kindIO))
+				return
+			}
 		}
 		c.failConn(err)
 	default:
@@ -298,7 +302,9 @@ func (c *conn) release(pool bool) {
 	c.call.c = nil
 	c.call = nil
 	c.body = nil
-	if !pool || c.h == nil || len(c.h.RBuf()) > 0 {
+	// Unread input or unsent request bytes (a server that answered before
+	// it read the whole body) would cross into the next request (W8).
+	if !pool || c.h == nil || len(c.h.RBuf()) > 0 || c.h.WBufLen() > 0 {
 		c.close()
 		return
 	}
@@ -310,18 +316,16 @@ func (c *conn) release(pool bool) {
 // keepAlive reports whether the response allows pooling (spec §5.7).
 func (c *conn) keepAlive() bool { return c.keep }
 
+// versionBelow11 reports whether the HTTP version v is numerically below
+// 1.1, as Perl compares it (spec §5.7): "1.05" is, "1.10" is not.
 func versionBelow11(v string) bool {
-	major, minor, i := 0, 0, 0
-	for ; i < len(v) && v[i] != '.'; i++ {
-		major = major*10 + int(v[i]-'0')
-		if major > 9 {
-			return false
-		}
+	switch v {
+	case "1.1":
+		return false
+	case "1.0":
+		return true
 	}
-	for i++; i < len(v) && minor < 10; i++ {
-		minor = minor*10 + int(v[i]-'0')
-	}
-	return major < 1 || (major == 1 && minor < 1)
+	return perlNum([]byte(v)) < 1.1
 }
 
 // close closes the connection (or aborts its attempt); the call, if any,

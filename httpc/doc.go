@@ -101,7 +101,12 @@
 //     Perl number); Transfer-Encoding is chunked only when chunked is the
 //     final coding (RFC 9112), not whenever the word occurs (W8,
 //     [CompatFraming]).
-//   - A connection is never pooled after 101 Switching Protocols.
+//   - A connection is never pooled after 101 Switching Protocols, after
+//     ambiguous framing (Transfer-Encoding with Content-Length, or in an
+//     HTTP/1.0 response: RFC 9112 §6.1, §6.3), or while request bytes
+//     are still unsent (a server that answered before it read the whole
+//     body) (W8). A Connection field in the trailers may close a
+//     connection the head kept, not keep one the head closed.
 //   - Every relative Location is resolved with RFC 3986: AnyEvent cuts
 //     path+query at its last "/" ("next" against "/dir/page?next=/foo"
 //     is "/dir/page?next=/next", here "/dir/next") (W16,

@@ -142,8 +142,8 @@ func framingCompat(method string, status int, h *respHead) (kind bodyKind, lengt
 // treats as a possible smuggling or splitting attempt although it can be
 // read: Transfer-Encoding together with Content-Length (RFC 9112 §6.3 ¶3),
 // or Transfer-Encoding in an HTTP/1.0 response (RFC 9112 §6.1). framing
-// reads such a body as AnyEvent does; the caller should not reuse the
-// connection afterwards. AnyEvent does reuse it.
+// reads such a body as AnyEvent does; the connection is not pooled
+// afterwards (takeHead). AnyEvent does reuse it.
 func ambiguousFraming(h *respHead) bool {
 	if _, hasTE := transferCoding(h); !hasTE {
 		return false

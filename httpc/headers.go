@@ -38,10 +38,12 @@ func headerMap(h *respHead, dst map[string]string) {
 // with the same name are joined with "," among themselves, and the result
 // replaces the head's value of that name instead of being joined to it.
 // It does nothing before d is done. Call setChunkedLength first: a
-// Content-Length trailer then wins over the synthesised value.
-func mergeTrailers(d *chunkedDecoder, dst map[string]string) {
+// Content-Length trailer then wins over the synthesised value. It reports
+// whether the trailers held a Connection field, which then decides the
+// keep-alive vote (spec §5.7).
+func mergeTrailers(d *chunkedDecoder, dst map[string]string) (connection bool) {
 	if d.state != chunkDone || len(d.trailer.fields) == 0 {
-		return
+		return false
 	}
 	seen := make(map[string]bool, len(d.trailer.fields))
 	for _, f := range d.trailer.fields {
@@ -52,6 +54,7 @@ func mergeTrailers(d *chunkedDecoder, dst map[string]string) {
 		seen[k] = true
 		dst[k] = v
 	}
+	return seen["connection"]
 }
 
 // setChunkedLength synthesises Content-Length after a chunked body the way

@@ -43,6 +43,21 @@ func TestKeepAliveByVersion(t *testing.T) {
 			map[string]string{"connection": "Close", "content-length": "0"}, false},
 		{"HTTP/2 200 OK\r\nContent-Length: 0\r\n\r\n", "2",
 			map[string]string{"content-length": "0"}, true},
+		// Versions compare as numbers: 1.05 is below 1.1, 1.10 is not.
+		{"HTTP/1.05 200 OK\r\nContent-Length: 0\r\n\r\n", "1.05",
+			map[string]string{"content-length": "0"}, false},
+		{"HTTP/1.10 200 OK\r\nContent-Length: 0\r\n\r\n", "1.10",
+			map[string]string{"content-length": "0"}, true},
+		// A Connection trailer replaces the head's and closes.
+		{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nConnection: close\r\n\r\n", "1.1",
+			map[string]string{"transfer-encoding": "chunked", "content-length": "0", "connection": "close"}, false},
+		{"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n0\r\nX-T: 1\r\n\r\n", "1.1",
+			map[string]string{"transfer-encoding": "chunked", "content-length": "0", "x-t": "1"}, true},
+		// Ambiguous framing is read as AnyEvent reads it, never pooled.
+		{"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "1.1",
+			map[string]string{"transfer-encoding": "chunked", "content-length": "0"}, false},
+		{"HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "1.0",
+			map[string]string{"transfer-encoding": "chunked", "content-length": "0", "connection": "keep-alive"}, false},
 	}
 	for _, st := range steps {
 		l, cl := newClient(t)
@@ -439,5 +454,22 @@ func TestRequestsFromCallbacksAreCorked(t *testing.T) {
 	}
 	if s.Accepted() != 1 {
 		t.Fatalf("%d connections, want the pooled one reused", s.Accepted())
+	}
+}
+
+// A server that answers before it read the whole request body leaves
+// request bytes unsent; pooling the connection would send them ahead of
+// the next request, so it is closed (W8).
+func TestUnsentBodyNotPooled(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, func(c *testserver.Conn) {
+		c.Write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		c.Pause(5 * time.Second) // reads nothing
+	})
+	body := make([]byte, 32<<20) // more than the socket buffers hold
+	res := do(t, l, cl, "PUT", s.URL("/"), &Options{Body: body})
+	checkStatus(t, res, 200, "OK")
+	if string(res.body) != "ok" || cl.Idle() != 0 {
+		t.Errorf("body %q, %d idle connections; want \"ok\" and none", res.body, cl.Idle())
 	}
 }
