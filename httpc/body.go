@@ -247,25 +247,51 @@ func (c *conn) readFixed(h *loop.Handle, buf []byte) {
 
 // readChunked decodes chunked framing in place in the read buffer
 // (chunkedDecoder.decode compacts the data to the front) and delivers
-// each run of data.
+// each run of data; to OnBody, each chunk in a call of its own.
 func (c *conn) readChunked(h *loop.Handle, buf []byte) {
 	if c.cd == nil {
 		c.cd = new(chunkedDecoder) // kept for the connection's next chunked body
 	}
-	out, consumed, done, err := c.cd.decode(buf)
-	h.Consume(consumed) // buf stays valid until this callback returns
-	if out > 0 {
-		c.got += int64(out)
-		if !c.deliver(buf[:out]) {
-			return
+	c.cd.whole = 0
+	if c.call.onBody() != nil {
+		c.cd.whole = wholeChunkLimit(c.call.opts.HandleParams)
+	}
+	for {
+		out, consumed, done, err := c.cd.decode(buf)
+		h.Consume(consumed) // buf stays valid until this callback returns
+		if out > 0 {
+			c.got += int64(out)
+			if !c.deliver(buf[:out]) {
+				return
+			}
 		}
+		switch {
+		case err != nil:
+			c.finishErr(newError(PhaseBody, "read", c.call.u.Raw, err, kindIO))
+			return
+		case done:
+			c.endChunked(len(buf) > consumed)
+			return
+		case consumed == 0 || consumed == len(buf):
+			return // more input needed
+		}
+		buf = buf[consumed:]
 	}
-	switch {
-	case err != nil:
-		c.finishErr(newError(PhaseBody, "read", c.call.u.Raw, err, kindIO))
-	case done:
-		c.endChunked(len(buf) > consumed)
+}
+
+// maxWholeChunk is the largest chunk handed to OnBody in one call; a
+// larger one comes in pieces as it arrives, so that a peer cannot make
+// the client buffer a chunk of any size (AnyEvent reads each chunk whole).
+const maxWholeChunk = 1 << 20
+
+// wholeChunkLimit is maxWholeChunk, or half the read buffer limit of the
+// request's handles if that is less, so that waiting for a chunk never
+// overflows the buffer.
+func wholeChunkLimit(p *loop.HandleOptions) int64 {
+	if p != nil && p.RBufMax > 0 {
+		return int64(max(min(p.RBufMax/2, maxWholeChunk), 1))
 	}
+	return maxWholeChunk
 }
 
 // endChunked completes a chunked body: synthesise content-length, merge

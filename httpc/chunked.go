@@ -78,6 +78,13 @@ type chunkedDecoder struct {
 	// overhead counts framing bytes: size lines, CRLFs, the trailers.
 	overhead int64
 
+	// whole, when positive, makes decode hand out one chunk at a time:
+	// it returns at the end of each chunk's data, and leaves the data of
+	// a chunk of at most whole bytes unconsumed until all of it is in the
+	// buffer (AnyEvent calls on_body once per chunk, spec §10.2). A larger
+	// chunk comes in pieces as it arrives, so memory stays bounded.
+	whole int64
+
 	// trailer holds the trailer fields once decode reported done (spec
 	// §10.2 step 3; merge them with mergeTrailers). Its views point into
 	// the buffer of the decode call that returned done, after the data
@@ -93,7 +100,7 @@ type chunkedDecoder struct {
 // slice and its limits.
 func (d *chunkedDecoder) reset() {
 	clear(d.trailer.fields)
-	*d = chunkedDecoder{trailer: fieldBlock{
+	*d = chunkedDecoder{whole: d.whole, trailer: fieldBlock{
 		fields:    d.trailer.fields[:0],
 		maxBytes:  d.trailer.maxBytes,
 		maxFields: d.trailer.maxFields,
@@ -104,10 +111,12 @@ func (d *chunkedDecoder) reset() {
 // data they contain to buf[:out], in place. consumed is how many bytes of
 // buf were used; buf[consumed:] must be passed again, followed by new
 // bytes, on the next call. consumed is less than len(buf) only when the
-// body ended (done; the rest belongs to the next response) or when a
+// body ended (done; the rest belongs to the next response), when a
 // trailer section has started but is incomplete (its bytes are kept
 // unconsumed and rescanned from where the last search stopped, so feeding
-// byte by byte stays O(n)).
+// byte by byte stays O(n)), or, with whole set, at the end of a chunk's
+// data and before the data of a chunk that is not all there yet (pass
+// buf[consumed:] again at once in the first case).
 //
 // "Need more data" is done == false with a nil error; out may still be
 // positive. With an error, buf[:out] still holds the data decoded before
@@ -128,7 +137,11 @@ func (d *chunkedDecoder) decode(buf []byte) (out, consumed int, done bool, err e
 	for i < len(buf) {
 		switch d.state {
 		case chunkData:
-			k := int(min(d.left, int64(len(buf)-i)))
+			avail := int64(len(buf) - i)
+			if d.left > avail && d.left <= d.whole {
+				return out, i, false, nil // a whole chunk or nothing
+			}
+			k := int(min(d.left, avail))
 			if out != i {
 				copy(buf[out:], buf[i:i+k])
 			}
@@ -137,6 +150,9 @@ func (d *chunkedDecoder) decode(buf []byte) (out, consumed int, done bool, err e
 			d.total += int64(k)
 			if d.left == 0 {
 				d.state = chunkDataCR
+				if d.whole > 0 {
+					return out, i, false, nil // one chunk per call
+				}
 			}
 		case chunkSize:
 			i, err = d.scanSize(buf, i)

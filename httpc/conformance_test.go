@@ -2,10 +2,12 @@ package httpc
 
 import (
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/anyevent-go/anyevent/internal/testserver"
+	"github.com/anyevent-go/anyevent/loop"
 )
 
 // Exact checks for the conformance scenarios of spec Appendix C: the
@@ -306,6 +308,71 @@ func TestOnBodyUntilClose(t *testing.T) {
 	checkExact(t, res, want{body: "", status: 200, reason: "OK", version: "1.1", url: url})
 	if !reflect.DeepEqual(pieces, []string{"until", "close"}) {
 		t.Errorf("pieces %q", pieces)
+	}
+}
+
+// paced returns a script that reads a request and writes parts with a
+// pause after each, so that they tend to arrive in reads of their own.
+func paced(parts ...string) testserver.Script {
+	return func(c *testserver.Conn) {
+		c.ReadRequest()
+		for _, p := range parts {
+			c.Write(p)
+			c.Pause(30 * time.Millisecond)
+		}
+		c.WaitEOF(5 * time.Second)
+	}
+}
+
+// OnBody gets each chunk of a chunked body in a call of its own, whatever
+// the reads (spec §10.5, §10.2): two chunks in one read are two calls, a
+// chunk split across reads is one, and Abort after the first chunk ends
+// the request before the second is seen.
+func TestOnBodyPerChunk(t *testing.T) {
+	const head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+	for _, tc := range []struct {
+		name   string
+		parts  []string
+		action Action
+		want   []string
+		status int
+	}{
+		{"one-read", []string{head + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"}, Continue, []string{"hello", " world"}, 200},
+		{"split", []string{head + "5\r\nhe", "llo\r\n6\r\n wo", "rld\r\n0\r\n\r\n"}, Continue, []string{"hello", " world"}, 200},
+		{"abort", []string{head + "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"}, Abort, []string{"hello"}, 598},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l, cl := newClient(t)
+			s := startServer(t, paced(tc.parts...))
+			var pieces []string
+			res := do(t, l, cl, "GET", s.URL("/"), &Options{OnBody: func(p []byte, _ *Response) Action {
+				pieces = append(pieces, string(p))
+				return tc.action
+			}})
+			if res.r.Status != tc.status || !reflect.DeepEqual(pieces, tc.want) {
+				t.Errorf("status %d, pieces %q; want %d, %q", res.r.Status, pieces, tc.status, tc.want)
+			}
+		})
+	}
+}
+
+// A chunk larger than the whole-chunk limit comes in pieces as it arrives
+// rather than filling the read buffer: with RBufMax 64 a 100-byte chunk
+// sent in two writes is read without overflow and delivered in full.
+func TestOnBodyLargeChunk(t *testing.T) {
+	l, cl := newClient(t)
+	data := strings.Repeat("x", 100)
+	s := startServer(t, paced("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n"+data[:80], data[80:]+"\r\n0\r\n\r\n"))
+	var got strings.Builder
+	res := do(t, l, cl, "GET", s.URL("/"), &Options{
+		HandleParams: &loop.HandleOptions{RBufMax: 64},
+		OnBody: func(p []byte, _ *Response) Action {
+			got.WriteString(string(p))
+			return Continue
+		}})
+	checkStatus(t, res, 200, "OK")
+	if got.String() != data {
+		t.Errorf("delivered %q", got.String())
 	}
 }
 

@@ -124,7 +124,9 @@
 //     headers map nor the next hop's URL keeps "u:pw@". AnyEvent forwards
 //     all of them to every hop (W6, [CompatCredentials]).
 //   - Response heads, trailers and chunk framing have size limits (W9):
-//     [DefaultMaxHeaderBytes], [DefaultMaxHeaderFields].
+//     [DefaultMaxHeaderBytes], [DefaultMaxHeaderFields]. OnBody gets a
+//     chunk larger than 1 MiB in pieces as it arrives, where AnyEvent
+//     reads any chunk whole into memory first.
 //   - WantBodyHandle's handle has its inactivity timeout disarmed (W13).
 //   - OnHeader and OnBody return an [Action] instead of a truthy value.
 //   - Header names, methods and hosts are folded in ASCII only (W25); a

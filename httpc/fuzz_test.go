@@ -115,12 +115,23 @@ func FuzzChunked(f *testing.F) {
 		f.Add(s.raw, s.body, s.size)
 	}
 	f.Fuzz(func(t *testing.T, raw, body []byte, size uint16) {
-		whole := chunkRun(raw, len(raw)+1)
-		if perByte := chunkRun(raw, 1); perByte != whole {
+		whole := chunkRun(raw, len(raw)+1, 0)
+		if perByte := chunkRun(raw, 1, 0); perByte != whole {
 			t.Fatalf("per-byte %s\nwhole %s", perByte, whole)
 		}
-		if odd := chunkRun(raw, 7); odd != whole {
+		if odd := chunkRun(raw, 7, 0); odd != whole {
 			t.Fatalf("7-byte pieces %s\nwhole %s", odd, whole)
+		}
+		// One chunk at a time (OnBody): the same chunks however the input
+		// is cut, and the same outcome as above once the body ended.
+		chunks := chunkRun(raw, len(raw)+1, 1<<62)
+		for _, step := range []int{1, 7} {
+			if got := chunkRun(raw, step, 1<<62); got != chunks {
+				t.Fatalf("chunk by chunk, %d-byte pieces %s\nwhole %s", step, got, chunks)
+			}
+		}
+		if compact, _, _ := strings.Cut(chunks, " chunks="); !strings.HasSuffix(chunks, "incomplete") && compact != whole {
+			t.Fatalf("chunk by chunk %s\ncompacted %s", chunks, whole)
 		}
 		ext, trailers := "", ""
 		if size%2 == 1 {
@@ -140,29 +151,46 @@ func FuzzChunked(f *testing.F) {
 }
 
 // chunkRun decodes raw fed in pieces of at most step bytes, the way a
-// connection would (unconsumed bytes move to the front of its buffer), and
-// renders the outcome. Each call sees buf[:k:k].
-func chunkRun(raw []byte, step int) string {
-	var d chunkedDecoder
+// connection would (unconsumed bytes move to the front of its buffer, and
+// decoding goes on while it consumes), with the decoder's whole limit,
+// and renders the outcome; with whole set, also the lengths of the pieces
+// delivered. Each call sees buf[:k:k].
+func chunkRun(raw []byte, step int, whole int64) string {
+	d := chunkedDecoder{whole: whole}
 	var body []byte
+	var pieces []int
+	render := func(s string) string {
+		if whole > 0 {
+			s += fmt.Sprintf(" chunks=%v", pieces)
+		}
+		return s
+	}
 	buf := make([]byte, len(raw))
 	k, eaten := 0, 0
 	for i := 0; i < len(raw); {
 		end := min(i+step, len(raw))
 		k += copy(buf[k:], raw[i:end])
 		i = end
-		out, consumed, done, err := d.decode(buf[:k:k])
-		body = append(body, buf[:out]...)
-		eaten += consumed
-		switch {
-		case err != nil: // the trailer views are valid only once done
-			return fmt.Sprintf("body=%q eaten=%d err=%v total=%d", body, eaten, err, d.total)
-		case done:
-			return fmt.Sprintf("body=%q eaten=%d done total=%d trailers=%s", body, eaten, d.total, trailerSummary(&d))
+		for consumed := -1; consumed != 0 && k > 0; {
+			var out int
+			var done bool
+			var err error
+			out, consumed, done, err = d.decode(buf[:k:k])
+			body = append(body, buf[:out]...)
+			if out > 0 {
+				pieces = append(pieces, out)
+			}
+			eaten += consumed
+			switch {
+			case err != nil: // the trailer views are valid only once done
+				return render(fmt.Sprintf("body=%q eaten=%d err=%v total=%d", body, eaten, err, d.total))
+			case done:
+				return render(fmt.Sprintf("body=%q eaten=%d done total=%d trailers=%s", body, eaten, d.total, trailerSummary(&d)))
+			}
+			k = copy(buf, buf[consumed:k])
 		}
-		k = copy(buf, buf[consumed:k])
 	}
-	return fmt.Sprintf("body=%q incomplete", body)
+	return render(fmt.Sprintf("body=%q", body)) + " incomplete"
 }
 
 // trailerSummary renders the trailer fields of d.

@@ -29,9 +29,12 @@ type DoneFunc func(body []byte, r *Response)
 // parsed (not for redirect hops, not on errors before the head).
 type HeaderFunc func(r *Response) Action
 
-// BodyFunc is Options.OnBody: it gets the body piece by piece. chunk is a
-// view into the connection's read buffer, valid only until the callback
-// returns (STYLE B7.2).
+// BodyFunc is Options.OnBody: it gets the body piece by piece, as the
+// data arrives; a chunked body one chunk per call, as AnyEvent does
+// (spec §10.5), except that a chunk larger than 1 MiB (or than half of
+// HandleParams.RBufMax) comes in pieces. chunk is a view into the
+// connection's read buffer, valid only until the callback returns
+// (STYLE B7.2).
 type BodyFunc func(chunk []byte, r *Response) Action
 
 // PrepareFunc is Options.OnPrepare: it gets the fresh, unconnected socket
