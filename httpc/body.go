@@ -34,6 +34,11 @@ func (c *conn) readHead(h *loop.Handle) {
 	c.scanned = 0
 	if skipInterim(rh.status, c.cl.Compat) {
 		h.Consume(n)
+		if c.interim++; c.interim > maxInterimResponses {
+			c.call.resp.HTTPVersion = rh.httpVersion()
+			c.failConn(errInterim)
+			return
+		}
 		c.enter(PhaseHeader)
 		return
 	}

@@ -29,6 +29,7 @@ type conn struct {
 	got     int64 // body bytes received
 	body    []byte
 	keep    bool            // the head allows keeping the connection (spec §5.7)
+	interim uint8           // 1xx heads skipped (maxInterimResponses)
 	scanned int             // head bytes searched without finding its end
 	cd      *chunkedDecoder // the chunked body being decoded; nil until one comes
 
@@ -152,7 +153,7 @@ func (c *conn) writeRequest() {
 	}
 	call, cl := c.call, c.cl
 	c.sawBytes, c.got, c.body, c.framing = false, 0, nil, bodyKindNone
-	c.scanned = 0
+	c.scanned, c.interim = 0, 0
 	if c.cd != nil {
 		c.cd.reset()
 	}

@@ -124,7 +124,9 @@
 //     headers map nor the next hop's URL keeps "u:pw@". AnyEvent forwards
 //     all of them to every hop (W6, [CompatCredentials]).
 //   - Response heads, trailers and chunk framing have size limits (W9):
-//     [DefaultMaxHeaderBytes], [DefaultMaxHeaderFields]. OnBody gets a
+//     [DefaultMaxHeaderBytes], [DefaultMaxHeaderFields]; at most 32
+//     interim (1xx) responses are skipped before a request fails with
+//     599 "Too many interim responses". OnBody gets a
 //     chunk larger than 1 MiB in pieces as it arrives, where AnyEvent
 //     reads any chunk whole into memory first.
 //   - WantBodyHandle's handle has its inactivity timeout disarmed (W13).

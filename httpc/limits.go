@@ -39,4 +39,11 @@ const (
 	// extensions ("1;x\r\na\r\n" is 7 bytes of overhead per data byte).
 	chunkOverheadFloor = 100 << 10
 	chunkOverheadRatio = 8
+
+	// maxInterimResponses bounds the 1xx heads skipped before the final
+	// response of one request. Each of them is I/O that resets the
+	// inactivity timeout, so a peer sending 103 Early Hints without end
+	// would hold the request open for good; real servers send one or two.
+	// Exceeding it fails with 599 "Too many interim responses".
+	maxInterimResponses = 32
 )

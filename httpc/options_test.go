@@ -155,6 +155,26 @@ func TestEarlyHintsSkipped(t *testing.T) {
 	}
 }
 
+// W9: the interim responses before the final one are bounded, so that a
+// peer cannot hold a request open with 103s that each reset its timeout.
+func TestInterimResponsesBounded(t *testing.T) {
+	const hint = "HTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+	const final = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok"
+	for _, n := range []int{maxInterimResponses, maxInterimResponses + 1} {
+		l, cl := newClient(t)
+		s := startServer(t, answer(strings.Repeat(hint, n)+final))
+		res := do(t, l, cl, "GET", s.URL("/"), nil)
+		if n <= maxInterimResponses {
+			checkStatus(t, res, 200, "OK")
+			continue
+		}
+		checkStatus(t, res, 599, "Too many interim responses")
+		if res.body != nil || res.r.HTTPVersion != "1.1" || cl.Active() != 0 || cl.Idle() != 0 {
+			t.Errorf("body %q version %q active %d idle %d", res.body, res.r.HTTPVersion, cl.Active(), cl.Idle())
+		}
+	}
+}
+
 // W8: bytes after a complete response leave its connection unpooled, so
 // a request issued from the callback cannot read them as its response.
 func TestNoReuseWithUnreadBytes(t *testing.T) {

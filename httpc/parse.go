@@ -56,6 +56,7 @@ var (
 	errHeaderLine  = &parseError{"httpc: malformed header line", "Garbled response headers", 599}
 	errHeadSize    = &parseError{"httpc: response head exceeds the size limit", "Response headers too large", 599}
 	errHeaderCount = &parseError{"httpc: too many response header fields", "Too many response headers", 599}
+	errInterim     = &parseError{"httpc: too many interim (1xx) responses", "Too many interim responses", 599}
 )
 
 // field is one field line of a head or trailer section, as views into the
