@@ -1,6 +1,7 @@
 package cookie
 
 import (
+	"encoding/json"
 	"math"
 	"time"
 )
@@ -26,6 +27,11 @@ type Jar struct {
 	// cookie is stored or a version-2 jar is loaded), so that an emptied jar
 	// marshals as {"version":2} and a fresh one as {}, as in Perl.
 	versioned bool
+
+	// extra holds the top-level keys of a loaded jar whose value is not
+	// an object (a Perl program's own data: AnyEvent skips such keys and
+	// keeps them), to be written back as they were read.
+	extra map[string]json.RawMessage
 }
 
 // PathMap maps a cookie path to the cookies stored under it.

@@ -50,6 +50,11 @@ func (j Jar) MarshalJSON() ([]byte, error) {
 		}
 		top[latin1Encode(domain)] = pm
 	}
+	for key, raw := range j.extra {
+		if _, taken := top[key]; !taken {
+			top[key] = raw
+		}
+	}
 	out, err := json.Marshal(top)
 	if err != nil {
 		return nil, fmt.Errorf("cookie: encoding jar: %w", err)
@@ -84,9 +89,11 @@ func (c *Cookie) jsonObject(name string) (map[string]any, error) {
 // UnmarshalJSON decodes a jar in the layout of spec §13.1, as written by
 // MarshalJSON or by a Perl program. As in AnyEvent, a jar whose version is
 // not numerically 2 (including one without version) loads as an empty jar,
-// whatever else it holds. Top-level keys whose value is not an object are
-// ignored. Strings are read back to bytes as MarshalJSON writes them;
-// characters above U+00FF, which AnyEvent never writes, become UTF-8.
+// whatever else it holds. Top-level keys whose value is not an object hold
+// no cookies; they are kept and written back as they were. Strings are read back to bytes as MarshalJSON writes them;
+// characters above U+00FF become UTF-8, and are saved as those bytes: a
+// Perl character string (AnyEvent stores one for a host given in Unicode)
+// does not survive a load and save unchanged.
 // Numbers and booleans where strings belong become Perl's string form
 // ("1", "0"). The jar's PublicSuffixList is kept.
 func (j *Jar) UnmarshalJSON(data []byte) error {
@@ -97,13 +104,20 @@ func (j *Jar) UnmarshalJSON(data []byte) error {
 	if err := json.Unmarshal(data, &top); err != nil {
 		return fmt.Errorf("cookie: decoding jar: %w", err)
 	}
-	j.Domains, j.versioned = nil, false
+	j.Domains, j.versioned, j.extra = nil, false, nil
 	if !isVersion2(top[keyVersion]) {
 		return nil
 	}
 	j.versioned = true
 	for key, raw := range top {
-		if key == keyVersion || !isObject(raw) {
+		if key == keyVersion {
+			continue
+		}
+		if !isObject(raw) {
+			if j.extra == nil {
+				j.extra = make(map[string]json.RawMessage)
+			}
+			j.extra[key] = raw
 			continue
 		}
 		paths, err := decodePaths(key, raw)
