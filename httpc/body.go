@@ -259,7 +259,7 @@ func (c *conn) readChunked(h *loop.Handle, buf []byte) {
 	}
 	c.cd.whole = 0
 	if c.call.onBody() != nil {
-		c.cd.whole = wholeChunkLimit(c.call.opts.HandleParams)
+		c.cd.whole = wholeChunkLimit(h.RBufMax())
 	}
 	for {
 		out, consumed, done, err := c.cd.decode(buf)
@@ -289,12 +289,13 @@ func (c *conn) readChunked(h *loop.Handle, buf []byte) {
 // the client buffer a chunk of any size (AnyEvent reads each chunk whole).
 const maxWholeChunk = 1 << 20
 
-// wholeChunkLimit is maxWholeChunk, or half the read buffer limit of the
-// request's handles if that is less, so that waiting for a chunk never
-// overflows the buffer.
-func wholeChunkLimit(p *loop.HandleOptions) int64 {
-	if p != nil && p.RBufMax > 0 {
-		return int64(max(min(p.RBufMax/2, maxWholeChunk), 1))
+// wholeChunkLimit is maxWholeChunk, or half the handle's read buffer
+// limit if that is less, so that waiting for a chunk never overflows the
+// buffer. The limit is the handle's own: a pooled connection keeps the
+// one of the request that opened it.
+func wholeChunkLimit(rbufMax int) int64 {
+	if rbufMax > 0 {
+		return int64(max(min(rbufMax/2, maxWholeChunk), 1))
 	}
 	return maxWholeChunk
 }

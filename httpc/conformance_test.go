@@ -376,6 +376,38 @@ func TestOnBodyLargeChunk(t *testing.T) {
 	}
 }
 
+// A pooled connection keeps the read limit of the request that opened
+// it, so a later OnBody request on it waits for whole chunks only up to
+// that limit: a 20000-byte chunk in two reads on a handle opened with
+// RBufMax 4096 comes in pieces, not as a read buffer overflow.
+func TestOnBodyChunkLimitOfPooledHandle(t *testing.T) {
+	l, cl := newClient(t)
+	data := strings.Repeat("y", 20000)
+	chunked := "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4e20\r\n"
+	s := startServer(t, func(c *testserver.Conn) {
+		c.ReadRequest()
+		c.Write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		c.ReadRequest()
+		c.Write(chunked + data[:3000])
+		c.Pause(30 * time.Millisecond)
+		c.Write(data[3000:] + "\r\n0\r\n\r\n")
+		c.WaitEOF(5 * time.Second)
+	})
+	first := do(t, l, cl, "GET", s.URL("/a"), &Options{HandleParams: &loop.HandleOptions{RBufMax: 4096}})
+	checkStatus(t, first, 200, "OK")
+	var got strings.Builder
+	calls := 0
+	res := do(t, l, cl, "GET", s.URL("/b"), &Options{OnBody: func(p []byte, _ *Response) Action {
+		calls++
+		got.WriteString(string(p))
+		return Continue
+	}})
+	checkStatus(t, res, 200, "OK")
+	if got.String() != data || s.Accepted() != 1 {
+		t.Errorf("delivered %d bytes in %d calls over %d connections", got.Len(), calls, s.Accepted())
+	}
+}
+
 // T45: WantBodyHandle hands over the connection with the body still in
 // its read buffer; the client lets go of it (no slot, not pooled) and its
 // inactivity timeout is disarmed (W13).

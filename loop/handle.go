@@ -358,6 +358,9 @@ func (h *Handle) SetRBufMax(n int) {
 	}
 }
 
+// RBufMax reports the handle's current read buffer limit (0: none).
+func (h *Handle) RBufMax() int { return h.rbufMax }
+
 // SetWBufMax changes [HandleOptions.WBufMax]; it is checked after the next
 // write.
 func (h *Handle) SetWBufMax(n int) {
