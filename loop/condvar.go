@@ -48,10 +48,6 @@ func (cv *CondVar[T]) Ready() bool { return cv.ready }
 // closed loop) ends the wait with that error.
 func (cv *CondVar[T]) Recv() (T, error) {
 	for !cv.ready {
-		if cv.l.depth > 0 {
-			var zero T
-			return zero, ErrRecursiveWait
-		}
 		if err := cv.l.RunOnce(true); err != nil {
 			var zero T
 			return zero, err

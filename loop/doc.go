@@ -10,7 +10,8 @@
 // [Loop.Run] starts. The one exception is [Loop.Post], which any goroutine
 // may call to have a function run on the loop. Callbacks must not block and
 // must not panic: the loop does not recover (AnyEvent: "callbacks must not
-// die").
+// die"). Iterations do not nest: [Loop.RunOnce], [Loop.Run] and
+// [CondVar.Recv] called from a callback return [ErrRecursiveWait].
 //
 // No callback ever runs before the call that registered it returns. An
 // outcome known at once, such as an early error, is delivered through

@@ -11,9 +11,10 @@ import (
 var (
 	// ErrClosed is returned by operations on a closed loop, watcher or handle.
 	ErrClosed = errors.New("loop: use of closed object")
-	// ErrRecursiveWait is returned by [CondVar.Recv] when it is called from
-	// inside a loop callback, where waiting would stall the loop forever
-	// (AnyEvent: "recursive blocking wait attempted").
+	// ErrRecursiveWait is returned by [CondVar.Recv], [Loop.RunOnce] and
+	// [Loop.Run] when called from inside a loop callback, where waiting
+	// would stall the loop forever or run callbacks under the feet of the
+	// one that called (AnyEvent: "recursive blocking wait attempted").
 	ErrRecursiveWait = errors.New("loop: recursive blocking wait attempted")
 	// ErrTimeout is the error of an expired connect or inactivity timeout. It
 	// wraps ETIMEDOUT and matches os.ErrDeadlineExceeded.

@@ -138,7 +138,7 @@ func (l *Loop) Timeout() time.Duration {
 }
 
 // Run runs iterations until [Loop.Stop] is called. A Stop made before Run
-// ends the first iteration.
+// ends the first iteration. Like RunOnce, it is refused inside a callback.
 func (l *Loop) Run() error {
 	for {
 		if err := l.RunOnce(true); err != nil {
@@ -152,10 +152,16 @@ func (l *Loop) Run() error {
 }
 
 // RunOnce runs one iteration. With block true it sleeps until something is
-// due; with block false it only collects what is ready now.
+// due; with block false it only collects what is ready now. Called from
+// inside a loop callback it returns [ErrRecursiveWait] and runs nothing:
+// the callbacks of an iteration may hold views into buffers (a handle's
+// input, the batched reads) that a nested iteration would move or refill.
 func (l *Loop) RunOnce(block bool) error {
 	if l.closed {
 		return ErrClosed
+	}
+	if l.depth > 0 {
+		return ErrRecursiveWait
 	}
 	l.depth++
 	l.iterations++
@@ -234,9 +240,7 @@ func (l *Loop) dispatchIO() bool {
 		return false
 	}
 	bt := l.bat
-	// A nested iteration (RunOnce from a callback) would reuse the arena
-	// under the reads the outer dispatch has not delivered yet.
-	if bt != nil && len(l.again) > 1 && l.depth == 1 {
+	if bt != nil && len(l.again) > 1 {
 		l.readAhead()
 		defer bt.settle()
 	}
