@@ -164,6 +164,7 @@ type Handle struct {
 
 	// Write side, written by Write and the flush path.
 	wq        writeQueue // bytes for the fd, in order
+	written   uint64     // bytes written to the fd since creation
 	onDrain   HandleFunc
 	lowWater  int
 	wbufMax   int

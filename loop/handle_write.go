@@ -64,6 +64,7 @@ func (h *Handle) canWriteNow() bool { return !h.autocork && !h.wblocked }
 // is low, performs a pending Shutdown, and checks WBufMax.
 func (h *Handle) afterWrite(wrote int, onLoop bool) {
 	if wrote > 0 {
+		h.written += uint64(wrote)
 		h.stamp(writeActivity)
 		if h.onDrain != nil && h.pending() <= h.lowWater {
 			if onLoop {
@@ -225,6 +226,11 @@ func (h *Handle) SetLowWaterMark(n int) {
 		h.lowWater = max(n, 0)
 	}
 }
+
+// Written returns how many bytes the handle has written to its fd since it
+// was made (with a filter, the bytes the filter produced). Comparing two
+// readings tells whether anything went out between them.
+func (h *Handle) Written() uint64 { return h.written }
 
 // WBufLen returns how many bytes of output are not yet written.
 func (h *Handle) WBufLen() int {

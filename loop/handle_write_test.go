@@ -291,6 +291,24 @@ func TestHandleAutocork(t *testing.T) {
 	}
 }
 
+// Written counts the bytes that reached the fd: a corked write counts once
+// the loop has flushed it, a plain one at once.
+func TestHandleWrittenCountsBytesOut(t *testing.T) {
+	l := hsLoop(t)
+	a, _ := hsPair(t)
+	h := hsHandle(t, l, a, &HandleOptions{Autocork: true})
+	h.Write([]byte("corked"))
+	if n := h.Written(); n != 0 {
+		t.Fatalf("Written %d before the flush", n)
+	}
+	hsRun(t, l, 5*time.Second, func() bool { return h.WBufLen() == 0 })
+	h.SetAutocork(false)
+	h.Write([]byte("plain"))
+	if n := h.Written(); n != 11 {
+		t.Fatalf("Written %d, want 11", n)
+	}
+}
+
 // Linger: output queued at Destroy is still delivered, then the fd is
 // closed; with Linger negative it is dropped.
 func TestHandleLingerAfterDestroy(t *testing.T) {
