@@ -14,6 +14,10 @@ const maxPrealloc = 1 << 20
 // (zero-copy, resumable), skips 100 Continue, and decides the body framing
 // (spec §8, §10.1).
 func (c *conn) readHead(h *loop.Handle) {
+	if c.reused && !c.sawBytes && h.Written() == c.sentMark {
+		c.strayResponse()
+		return
+	}
 	buf := h.RBuf()
 	c.sawBytes = true
 	rh := &c.cl.rh // shared: a head is used up within this callback

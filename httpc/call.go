@@ -204,7 +204,10 @@ func (call *Call) deliver(body []byte) {
 }
 
 // retry restarts an idempotent request whose reused connection was closed
-// before any response byte (spec §5.6): recurse-1, not persistent.
+// before any response byte (spec §5.6), or any request whose reused
+// connection answered before it was sent (conn.strayResponse): recurse-1,
+// and persistent false as if the caller had said so, so that its redirect
+// hops are not persistent either (Perl passes persistent => 0).
 func (call *Call) retry() {
 	call.c = nil
 	call.cl.release(call)
@@ -213,6 +216,9 @@ func (call *Call) retry() {
 	}
 	call.recurse--
 	call.persistent = false
+	o := *call.opts
+	o.Persistent = new(bool)
+	call.opts = &o
 	call.resp = Response{URL: call.u.Raw}
 	if call.recurse < 0 {
 		call.resp.fail(newError(PhaseHeader, "retry", call.u.Raw, ErrTooManyRedirects, kindLocal), false)

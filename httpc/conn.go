@@ -21,6 +21,7 @@ type conn struct {
 	attempt  Canceler // the connection attempt while connecting
 	reused   bool     // taken from the pool for the current request
 	sawBytes bool     // a byte of the current response arrived
+	sentMark uint64   // the handle's Written count when the request was queued
 	closed   bool
 
 	// response state of the current request
@@ -165,6 +166,7 @@ func (c *conn) writeRequest() {
 	if len(b) <= smallBody {
 		w = append(w, b...)
 	}
+	c.sentMark = c.h.Written()
 	c.h.Write(w)
 	if len(b) > smallBody {
 		c.h.WriteOwned(b) // queued, not copied: Options.Body says so
@@ -190,6 +192,20 @@ func (c *conn) onRead(h *loop.Handle) {
 	case PhaseDone:
 		c.cl.dropIdle(c) // unsolicited bytes on an idle connection
 	}
+}
+
+// strayResponse handles bytes that arrive on a reused connection before any
+// byte of the request went out: they answer nothing this client asked on
+// it since the last response (a server that sent more than it framed, W8),
+// so the connection is closed and the request, of whatever method, starts
+// again as the retry of spec §5.6 does: none of it reached the server.
+// Response bytes can come that early when a read that ended a response
+// is followed, in the same read loop, by one that finds more: the
+// connection was pooled and taken again in between.
+func (c *conn) strayResponse() {
+	call := c.call
+	c.close()
+	call.retry()
 }
 
 // onEOF handles a clean end-of-file with nothing left unread.

@@ -48,7 +48,8 @@
 //
 // An idempotent request whose reused connection is closed by the server
 // before any response byte arrives is retried once on a new connection,
-// with Connection: close and one less redirect budget.
+// with Connection: close and one less redirect budget; its redirect
+// hops are not persistent either, as Perl passes persistent => 0.
 //
 // # Errors
 //
@@ -93,7 +94,11 @@
 //     e.g. a 103 as final, leaving the real response on the connection
 //     (W8, [CompatInterim]).
 //   - A connection with bytes left after its response is never pooled,
-//     so they cannot become the next request's response (W8, T25, T38).
+//     so they cannot become the next request's response (W8, T25, T38);
+//     bytes that reach a reused connection before any of its request
+//     went out (a read that ended one response followed at once by one
+//     that finds more) close it, and the request, of any method, starts
+//     again on a new connection as the retry does: none of it was sent.
 //   - Bytes past the Content-Length are not handed to OnBody (W8,
 //     [CompatOnBody]).
 //   - An invalid Content-Length ("abc", "-1", disagreeing duplicates)

@@ -2,6 +2,7 @@ package httpc
 
 import (
 	"fmt"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -158,6 +159,87 @@ func TestNoRetry(t *testing.T) {
 	}
 	checkRequest(t, reqs[0], "POST /1 HTTP/1.1", defaultHeaders(hp, s.URL("/1"), "keep-alive, Te"), "")
 	checkRequest(t, reqs[1], "POST /2 HTTP/1.1", defaultHeaders(hp, s.URL("/2"), "keep-alive, Te"), "")
+}
+
+// W8: bytes that arrive on a reused connection before any byte of the
+// request went out are no answer to it. Here the server sends a 512-byte
+// response and a stray one in one write; with 512-byte reads the read
+// that ends the first response is followed, in the same read loop, by one
+// that finds the stray response, after the first request's callback has
+// issued the next request on the pooled connection (still corked,
+// unsent). The next request, of any method, goes again on a fresh
+// connection, as the retry of spec §5.6 does.
+func TestStrayResponseBeforeRequestSent(t *testing.T) {
+	for _, method := range []string{"GET", "POST"} {
+		t.Run(method, func(t *testing.T) {
+			l, cl := newClient(t)
+			head := "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n"
+			n := 512 - len(fmt.Sprintf(head, 500))
+			first := fmt.Sprintf(head, n) + strings.Repeat("a", n)
+			s := startServer(t, func(c *testserver.Conn) {
+				for {
+					req, err := c.ReadRequest()
+					if err != nil {
+						return
+					}
+					if strings.Contains(req, " /first ") {
+						c.Write(first + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nSTALE")
+						continue
+					}
+					c.Write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ngood")
+				}
+			})
+			hp := s.URL("")[len("http://"):]
+			o := &Options{Persistent: Bool(true), HandleParams: &loop.HandleOptions{ReadSize: 512, MaxReadSize: 512}}
+			var second result
+			pending := 2
+			cl.Request(method, s.URL("/first"), o, func(b []byte, r *Response) {
+				pending--
+				if len(b) != n {
+					t.Errorf("first: %d %q", r.Status, b)
+				}
+				cl.Request(method, s.URL("/second"), &Options{Persistent: Bool(true)}, func(b []byte, r *Response) {
+					second = result{b, r}
+					pending--
+				})
+			})
+			runUntil(t, l, 5*time.Second, &pending)
+			checkExact(t, second, want{body: "good", status: 200, reason: "OK", version: "1.1", url: s.URL("/second"),
+				hdr: map[string]string{"content-length": "4"}})
+			reqs := s.Requests()
+			if s.Accepted() != 2 || len(reqs) != 2 {
+				t.Fatalf("accepted %d requests %d", s.Accepted(), len(reqs))
+			}
+			checkRequest(t, reqs[1], method+" /second HTTP/1.1", defaultHeaders(hp, s.URL("/second"), "close, Te"), "")
+		})
+	}
+}
+
+// T57 with a redirect: the retry is made with persistent false as if the
+// caller had said so, and an explicit persistent goes to every hop (spec
+// §5.6, §9.2), so the hop after the retry is not persistent either.
+func TestRetryThenRedirectNotPersistent(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, func(c *testserver.Conn) {
+		if c.N == 1 {
+			c.ReadRequest()
+			c.Write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+			c.ReadRequest() // then close: the reused connection was stale
+			return
+		}
+		answerByLine("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nend",
+			map[string]string{"GET /2 ": "HTTP/1.1 302 Found\r\nLocation: /3\r\nContent-Length: 0\r\n\r\n"})(c)
+	})
+	hp := s.URL("")[len("http://"):]
+	do(t, l, cl, "GET", s.URL("/1"), nil)
+	res := do(t, l, cl, "GET", s.URL("/2"), nil)
+	checkStatus(t, res, 200, "OK")
+	reqs := s.Requests()
+	if len(reqs) != 4 {
+		t.Fatalf("%d requests", len(reqs))
+	}
+	checkRequest(t, reqs[2], "GET /2 HTTP/1.1", defaultHeaders(hp, s.URL("/2"), "close, Te"), "")
+	checkRequest(t, reqs[3], "GET /3 HTTP/1.1", defaultHeaders(hp, s.URL("/3"), "close, Te"), "")
 }
 
 // T60: MaxPerHost queueing. Six GETs: four connections at once, the
