@@ -40,6 +40,7 @@ type download struct {
 
 	offset  int64 // -C: bytes on disk when the request started
 	f       *os.File
+	regular bool   // f is a regular file (its size and times are set)
 	lastMod string // Last-Modified of the final response
 	status  int    // of the final response, once its head arrived
 	written int64  // body bytes written by this run
@@ -110,14 +111,19 @@ func rangeStart(cr string) (int64, bool) {
 	return n, ok && err == nil && n >= 0
 }
 
-// open opens the file for writing at start, dropping what follows.
+// open opens the file for writing at start, dropping what follows. A file
+// that is not regular (/dev/null, a pipe) is written as it is.
 func (d *download) open(start int64) error {
 	f, err := os.OpenFile(d.path, os.O_WRONLY|os.O_CREATE, 0o666)
 	if err != nil {
 		return err
 	}
-	if err = f.Truncate(start); err == nil {
-		_, err = f.Seek(start, io.SeekStart)
+	st, err := f.Stat()
+	if err == nil && st.Mode().IsRegular() {
+		d.regular = true
+		if err = f.Truncate(start); err == nil {
+			_, err = f.Seek(start, io.SeekStart)
+		}
 	}
 	if err != nil {
 		f.Close()
@@ -167,8 +173,8 @@ func (d *download) finish(body []byte, r *httpc.Response, stderr io.Writer) int 
 			d.fail(err, exitWrite)
 		}
 	}
-	if d.f != nil || (d.resume && d.status == 416) {
-		d.setTime()
+	if d.regular || (d.resume && d.status == 416) {
+		d.setTime(stderr)
 	}
 	if d.resume && d.status == 412 && r.Status == 412 {
 		if err := os.Remove(d.path); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -187,11 +193,13 @@ func (d *download) finish(body []byte, r *httpc.Response, stderr io.Writer) int 
 }
 
 // setTime sets the file's times from Last-Modified, as the Perl example's
-// utime does.
-func (d *download) setTime() {
+// utime does. Only the owner may, so a failure (a writable file of
+// someone else's) is a warning, as with curl's --remote-time: the body
+// is in the file all the same.
+func (d *download) setTime(stderr io.Writer) {
 	if t, ok := cookie.ParseDate(d.lastMod); ok {
 		if err := os.Chtimes(d.path, t, t); err != nil {
-			d.fail(err, exitWrite)
+			fmt.Fprintf(stderr, "aehttp: warning: %v\n", err)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/anyevent-go/anyevent/cookie"
 	"github.com/anyevent-go/anyevent/internal/testserver"
+	"github.com/anyevent-go/anyevent/loop"
 )
 
 const (
@@ -131,6 +133,11 @@ func TestOutputFiles(t *testing.T) {
 	if st, err := os.Stat(a); err != nil || st.ModTime().UTC().Format(time.RFC1123) != "Sun, 06 Nov 1994 08:49:37 UTC" {
 		t.Errorf("mtime of %s not from Last-Modified: %v %v", a, st.ModTime(), err)
 	}
+	// /dev/null is written, not truncated; "-" is stdout, in order.
+	out, errs, status = aehttp(t, "-o", os.DevNull, "-o", "-", s.URL("/f"), s.URL("/missing"), s.URL("/stdout"))
+	if status != exitOK || out != "nope"+fileBody || errs != "" {
+		t.Errorf("/dev/null and -: status %d, stdout %q, stderr %q", status, out, errs)
+	}
 	// An error before the head creates no file.
 	c := filepath.Join(dir, "c")
 	if _, _, status := aehttp(t, "-o", c, "http://"+closedPort(t)+"/"); status != exitConnect {
@@ -159,6 +166,33 @@ func TestProgress(t *testing.T) {
 	isTerminalHook = func(any) bool { return false }
 	if _, errs, _ := aehttp(t, "-o", path, s.URL("/big")); errs != "" {
 		t.Errorf("bar without a terminal: %q", errs)
+	}
+}
+
+// A shorter redraw rubs out the rest of the longer one, and a message
+// rubs out the bar, so that it starts at the line's beginning; the bar
+// comes back below it.
+func TestProgressRedraw(t *testing.T) {
+	l, err := loop.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	var buf bytes.Buffer
+	p := newProgress(&buf)
+	d := &download{total: -1, written: 900 << 10}
+	p.add(d, l)
+	p.update(true)
+	long := "[==============] 900.0 KiB"
+	d.written = 1 << 20
+	p.update(true)
+	short := "[================] 1.0 MiB"
+	fmt.Fprintln(p, "aehttp: a message")
+	p.update(true)
+	want := "\r" + long + "\r" + short + strings.Repeat(" ", len(long)-len(short)) +
+		"\r" + strings.Repeat(" ", len(long)) + "\raehttp: a message\n\r" + short
+	if got := buf.String(); got != want {
+		t.Errorf("drew %q\nwant  %q", got, want)
 	}
 }
 

@@ -28,12 +28,13 @@ type transfer struct {
 func (s *session) runFetch() int {
 	ts := make([]*transfer, len(s.o.urls))
 	var bar *progress
-	if len(s.o.outputs) > 0 && isTerminal(s.stderr) && !s.o.verbose {
+	if s.o.toFiles() && isTerminal(s.stderr) && !s.o.verbose {
 		bar = newProgress(s.stderr)
+		s.stderr = bar // messages clear the bar's line first
 	}
 	for i, u := range s.o.urls {
 		t := &transfer{s: s, n: i + 1, url: u}
-		if i < len(s.o.outputs) {
+		if i < len(s.o.outputs) && s.o.outputs[i] != "-" { // "-": stdout, in order
 			t.dl = &download{path: s.o.outputs[i], resume: s.o.resume, bar: bar}
 		}
 		ts[i] = t

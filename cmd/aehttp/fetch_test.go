@@ -56,6 +56,9 @@ func TestRequestFlags(t *testing.T) {
 			[]string{"PUT /p HTTP/1.1", "Content-length: 10", "Content-type: text/plain"}, nil, "line1line2"},
 		{"--data-binary @file", []string{"--data-binary", "@" + file, "-H", "Content-Type:"},
 			[]string{"POST /p HTTP/1.1", "Content-length: 13"}, []string{"Content-type"}, "line1\r\nline2\n"},
+		{"--data-binary @- reads stdin", []string{"--data-binary", "@-"},
+			[]string{"POST /p HTTP/1.1", "Content-length: 12"}, nil, "from\r\nstdin\n"},
+		{"-d @- reads stdin", []string{"-d", "@-"}, []string{"POST /p HTTP/1.1", "Content-length: 9"}, nil, "fromstdin"},
 		{"--no-keepalive", []string{"--no-keepalive"}, []string{"GET /p HTTP/1.1", "Connection: Te"}, nil, ""},
 		{"--no-persistent", []string{"--no-persistent"}, []string{"GET /p HTTP/1.1", "Connection: close, Te"}, nil, ""},
 		{"--persistent POST, last switch wins", []string{"-d", "x", "--no-persistent", "--persistent", "--keepalive"},
@@ -64,7 +67,7 @@ func TestRequestFlags(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := startServer(t, answer("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
-			_, errs, status := aehttp(t, append(tt.args, s.URL("/p"))...)
+			_, errs, status := aehttpIn(t, "from\r\nstdin\n", append(tt.args, s.URL("/p"))...)
 			reqs := s.Requests()
 			if status != exitOK || len(reqs) != 1 {
 				t.Fatalf("status %d, %d requests, stderr %q", status, len(reqs), errs)

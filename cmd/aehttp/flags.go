@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -70,11 +73,12 @@ type secondsFlag struct{ d *time.Duration }
 
 func (f secondsFlag) String() string { return "" }
 func (f secondsFlag) Set(s string) error {
-	var v float64
-	if _, err := fmt.Sscan(s, &v); err != nil || v <= 0 || v > 1e6 {
+	v, err := strconv.ParseFloat(s, 64)
+	d := time.Duration(v * float64(time.Second))
+	if err != nil || !(v > 0 && v <= 1e6) || d <= 0 {
 		return errors.New("want a positive number of seconds")
 	}
-	*f.d = time.Duration(v * float64(time.Second))
+	*f.d = d
 	return nil
 }
 
@@ -83,8 +87,8 @@ type intPtrFlag struct{ p **int }
 
 func (f intPtrFlag) String() string { return "" }
 func (f intPtrFlag) Set(s string) error {
-	var v int
-	if _, err := fmt.Sscan(s, &v); err != nil {
+	v, err := strconv.Atoi(s)
+	if err != nil {
 		return errors.New("want an integer")
 	}
 	*f.p = httpc.Int(v)
@@ -120,8 +124,8 @@ func newFlagSet(o *options, stderr io.Writer, hdrs, data *listFlag) *flag.FlagSe
 	})
 	fs.BoolVar(&o.dump, "dump", false, "conformance mode: one JSON line per request, run one after the other")
 	fs.Func("pause", "`MS` between --dump requests (default 50)", func(s string) error {
-		var v int
-		if _, err := fmt.Sscan(s, &v); err != nil || v < 0 {
+		v, err := strconv.Atoi(s)
+		if err != nil || v < 0 {
 			return errors.New("want milliseconds >= 0")
 		}
 		o.pause = time.Duration(v) * time.Millisecond
@@ -164,6 +168,11 @@ func parseArgs(args []string, stderr io.Writer) (*options, error) {
 	return o, nil
 }
 
+// toFiles reports whether some body goes to a file (-o other than "-").
+func (o *options) toFiles() bool {
+	return slices.ContainsFunc(o.outputs, func(p string) bool { return p != "-" })
+}
+
 // check rejects combinations that make no sense.
 func (o *options) check() error {
 	switch {
@@ -173,6 +182,8 @@ func (o *options) check() error {
 		return errors.New("more -o files than URLs")
 	case o.resume && len(o.outputs) == 0:
 		return errors.New("-C needs -o")
+	case o.resume && slices.Contains(o.outputs, "-"):
+		return errors.New("-C cannot resume standard output (-o -)")
 	case o.dump && (len(o.outputs) > 0 || o.include):
 		return errors.New("--dump prints JSON to stdout: no -o, -C or -i")
 	case !o.dump && (o.abortOnHeader || o.abortOnBody || o.collectBody):
@@ -180,13 +191,35 @@ func (o *options) check() error {
 	case o.maxPerHost < 0:
 		return errors.New("--max-per-host must not be negative")
 	}
+	return checkOutputs(o.outputs)
+}
+
+// checkOutputs rejects an -o file given for two URLs: the transfers run at
+// the same time and would write over each other. Standard output ("-")
+// and files that are not regular (/dev/null) may repeat.
+func checkOutputs(paths []string) error {
+	seen := make(map[string]bool, len(paths))
+	for _, p := range paths {
+		if p == "-" {
+			continue
+		}
+		key := filepath.Clean(p)
+		if seen[key] {
+			if st, err := os.Stat(p); err == nil && !st.Mode().IsRegular() {
+				continue
+			}
+			return fmt.Errorf("-o %s is given for two URLs", p)
+		}
+		seen[key] = true
+	}
 	return nil
 }
 
-// loadBody reads the request body of -d or --data-binary.
-func (o *options) loadBody() error {
+// loadBody reads the request body of -d or --data-binary; "@-" reads
+// stdin.
+func (o *options) loadBody(stdin io.Reader) error {
 	if o.hasBinary {
-		b, err := readArg(o.binary)
+		b, err := readArg(o.binary, stdin)
 		o.body = b
 		return err
 	}
@@ -195,7 +228,7 @@ func (o *options) loadBody() error {
 	}
 	parts := make([]string, len(o.data))
 	for i, d := range o.data {
-		b, err := readArg(d)
+		b, err := readArg(d, stdin)
 		if err != nil {
 			return err
 		}
@@ -208,11 +241,15 @@ func (o *options) loadBody() error {
 	return nil
 }
 
-// readArg returns the contents of FILE for "@FILE", else s itself.
-func readArg(s string) ([]byte, error) {
+// readArg returns the contents of FILE for "@FILE", all of stdin for "@-"
+// (curl; "@./-" names a file called "-"), else s itself.
+func readArg(s string, stdin io.Reader) ([]byte, error) {
 	name, ok := strings.CutPrefix(s, "@")
-	if !ok {
+	switch {
+	case !ok:
 		return []byte(s), nil
+	case name == "-":
+		return io.ReadAll(stdin)
 	}
 	return os.ReadFile(name)
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"io"
+	"os"
 	"slices"
 	"testing"
 	"time"
@@ -58,9 +59,18 @@ func TestParseArgs(t *testing.T) {
 		{}, {"--timeout", "0", "u"}, {"--timeout", "x", "u"}, {"--recurse", "x", "u"}, {"--pause", "-1", "u"},
 		{"-o", "a", "-o", "b", "u"}, {"-d", "x", "--data-binary", "y", "u"}, {"--dump", "-o", "f", "u"},
 		{"--collect-body", "u"}, {"--max-per-host", "-1", "u"}, {"--persistent=false", "u"},
+		{"--timeout", "1000ms", "u"}, {"--timeout", "NaN", "u"}, {"--timeout", "1e-10", "u"},
+		{"--recurse", "5abc", "u"}, {"--pause", "1s", "u"},
+		{"-o", "a", "-o", "./a", "u", "v"}, {"-C", "-o", "-", "u"},
 	} {
 		if _, err := parseArgs(bad, io.Discard); err == nil {
 			t.Errorf("parseArgs(%q) accepted", bad)
+		}
+	}
+	// Standard output and /dev/null may take several bodies.
+	for _, ok := range [][]string{{"-o", "-", "-o", "-", "u", "v"}, {"-o", os.DevNull, "-o", os.DevNull, "u", "v"}} {
+		if _, err := parseArgs(ok, io.Discard); err != nil {
+			t.Errorf("parseArgs(%q): %v", ok, err)
 		}
 	}
 }

@@ -13,11 +13,17 @@ import (
 // ua is the User-Agent every request sends by default.
 const ua = "Mozilla/5.0 (compatible; U; AnyEvent-HTTP/2.25; +http://software.schmorp.de/pkg/AnyEvent)"
 
-// aehttp runs the command in-process.
+// aehttp runs the command in-process with an empty stdin.
 func aehttp(t *testing.T, args ...string) (stdout, stderr string, status int) {
 	t.Helper()
+	return aehttpIn(t, "", args...)
+}
+
+// aehttpIn runs the command in-process with stdin as its input.
+func aehttpIn(t *testing.T, stdin string, args ...string) (stdout, stderr string, status int) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	status = run(args, &out, &errb)
+	status = run(args, strings.NewReader(stdin), &out, &errb)
 	return out.String(), errb.String(), status
 }
 

@@ -34,8 +34,11 @@ func loadJar(path string) (*cookie.Jar, error) {
 }
 
 // saveJar writes the jar back after dropping expired cookies (session
-// cookies stay, as with curl's cookie jar). The file is replaced
-// atomically and readable by its owner only: cookies are credentials.
+// cookies stay, as with curl's cookie jar). The file a symbolic link
+// points to is written, not the link. A new jar file is readable by its
+// owner only (cookies are credentials) and replaces the old one
+// atomically; where its directory cannot take a new file, the old file,
+// if writable, is overwritten in place.
 func saveJar(path string, jar *cookie.Jar, now time.Time) error {
 	if jar == nil {
 		return nil
@@ -45,11 +48,20 @@ func saveJar(path string, jar *cookie.Jar, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	data = append(data, '\n')
+	if real, err := filepath.EvalSymlinks(path); err == nil {
+		path = real
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".aehttp-jar-*")
+	if errors.Is(err, fs.ErrPermission) {
+		if werr := overwrite(path, data); werr == nil {
+			return nil
+		}
+	}
 	if err != nil {
 		return err
 	}
-	_, werr := tmp.Write(append(data, '\n'))
+	_, werr := tmp.Write(data)
 	if cerr := tmp.Close(); werr == nil {
 		werr = cerr
 	}
@@ -60,4 +72,17 @@ func saveJar(path string, jar *cookie.Jar, now time.Time) error {
 		os.Remove(tmp.Name())
 	}
 	return werr
+}
+
+// overwrite writes data over the existing file at path, keeping its mode.
+func overwrite(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }

@@ -56,3 +56,26 @@ func TestCookieJarRoundTrip(t *testing.T) {
 		t.Errorf("broken jar: status %d, stderr %q", status, errs)
 	}
 }
+
+// A jar reached through a symbolic link is saved into the file the link
+// points to; the link stays a link.
+func TestCookieJarThroughSymlink(t *testing.T) {
+	s := startServer(t, answer("HTTP/1.1 200 OK\r\nSet-Cookie: c=9; Path=/\r\nContent-Length: 0\r\n\r\n"))
+	dir := t.TempDir()
+	real, link := filepath.Join(dir, "real.json"), filepath.Join(dir, "link.json")
+	if err := os.WriteFile(real, []byte(`{"version":2}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink("real.json", link); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, status := aehttp(t, "--cookie-jar", link, s.URL("/")); status != exitOK {
+		t.Fatalf("status %d, stderr %q", status, errs)
+	}
+	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the link was replaced: %v %v", st, err)
+	}
+	if data, _ := os.ReadFile(real); !strings.Contains(string(data), `"value":"9"`) {
+		t.Errorf("the linked file holds %s", data)
+	}
+}

@@ -21,7 +21,8 @@
 // example of the AnyEvent::HTTP documentation does (Range and
 // If-Unmodified-Since; 206 appends, 200 restarts, 416 means complete, 412
 // removes the stale partial file; the file's time is set from
-// Last-Modified).
+// Last-Modified, with a warning only where that is not allowed). A device
+// such as /dev/null is written as it is, never truncated.
 //
 // Redirects are followed as AnyEvent does (10 by default, --recurse N; 0
 // returns the 3xx itself), unlike curl without -L. The cookie jar file is
@@ -56,9 +57,10 @@
 //	-H 'Name: value'      add a header (repeatable); 'Name:' suppresses a
 //	                      default header, 'Name;' sends an empty one
 //	-d STRING             body (repeats join with "&"; @FILE reads a file
-//	                      without its newlines); Content-Type defaults to
-//	                      application/x-www-form-urlencoded
-//	--data-binary @FILE   body read from FILE as is (or a literal STRING)
+//	                      without its newlines, @- stdin); Content-Type
+//	                      defaults to application/x-www-form-urlencoded
+//	--data-binary @FILE   body read from FILE (@- stdin) as is, or a
+//	                      literal STRING
 //	--timeout SECONDS     inactivity timeout of each phase (default 300)
 //	--recurse N           redirect budget (default 10)
 //	--persistent, --no-persistent   reuse and pool connections or not
@@ -74,7 +76,8 @@
 //	                      stdout, also with -o (the file keeps only the body,
 //	                      so that -C can resume it)
 //	-v                    trace phases with timings on stderr
-//	-o FILE               write the next URL's body to FILE (repeatable)
+//	-o FILE               write the next URL's body to FILE (repeatable;
+//	                      "-" is stdout; one FILE per URL, /dev/null apart)
 //	-C                    resume -o downloads ("-C -" is accepted too)
 //	--dump, --pause MS, --abort-on-header, --abort-on-body, --collect-body
 //
@@ -106,5 +109,5 @@ package main
 import "os"
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

@@ -34,7 +34,8 @@ type progress struct {
 	l     *loop.Loop
 	dls   []*download
 	last  time.Time // of the last draw
-	drawn bool
+	drawn bool      // the bar is on the current line
+	width int       // of the bar as last drawn
 }
 
 func newProgress(w io.Writer) *progress { return &progress{w: w} }
@@ -60,7 +61,20 @@ func (p *progress) update(force bool) {
 		}
 		total += d.total
 	}
-	fmt.Fprint(p.w, "\r"+renderBar(done, total, 30))
+	bar := renderBar(done, total, 30)
+	pad := strings.Repeat(" ", max(p.width-len(bar), 0)) // over a longer last draw
+	p.width = len(bar)
+	fmt.Fprint(p.w, "\r"+bar+pad)
+}
+
+// Write writes a message on the bar's line, rubbing the bar out first; the
+// next update draws it again below the message.
+func (p *progress) Write(b []byte) (int, error) {
+	if p.drawn {
+		fmt.Fprint(p.w, "\r"+strings.Repeat(" ", p.width)+"\r")
+		p.drawn, p.width = false, 0
+	}
+	return p.w.Write(b)
 }
 
 // finish ends the bar's line.

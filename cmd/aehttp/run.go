@@ -25,7 +25,7 @@ type session struct {
 }
 
 // run is the whole program; it returns the exit status.
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	o, err := parseArgs(args, stderr)
 	switch {
 	case errors.Is(err, flag.ErrHelp):
@@ -34,7 +34,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "aehttp:", err)
 		return exitUsage
 	}
-	if err := o.loadBody(); err != nil {
+	if err := o.loadBody(stdin); err != nil {
 		fmt.Fprintln(stderr, "aehttp:", err)
 		return exitRead
 	}
