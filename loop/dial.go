@@ -103,6 +103,7 @@ func (c *Connecting) start(family int, sa unix.Sockaddr, opts *ConnectOptions) {
 		return
 	}
 	c.fd = fd
+	c.l.own(c)
 	var timeout time.Duration
 	if opts != nil {
 		timeout = opts.Timeout
@@ -222,7 +223,11 @@ func (c *Connecting) Cancel() {
 	c.closeFd()
 	c.state = connDone
 	c.cb = nil
+	c.l.disown(c)
 }
+
+// releaseFd cancels the attempt when its loop closes.
+func (c *Connecting) releaseFd() { c.Cancel() }
 
 func (c *Connecting) stopWaiting() {
 	if c.w != nil {
@@ -245,6 +250,7 @@ func (c *Connecting) closeFd() {
 // finish marks the attempt done and runs the callback, dropping the
 // references the attempt no longer needs first.
 func (c *Connecting) finish(fd int, err error) {
+	c.l.disown(c)
 	cb := c.cb
 	c.cb = nil
 	c.err = nil

@@ -272,8 +272,12 @@ func (ln *Listener) listen(opts *ListenOptions) error {
 	}
 	ln.w = w
 	ln.pause = ln.l.NewTimer(ln.resume)
+	ln.l.own(ln)
 	return nil
 }
+
+// releaseFd closes the listener when its loop closes.
+func (ln *Listener) releaseFd() { ln.Close() }
 
 // Addr returns the address the listener is bound to, with the actual port
 // of an ephemeral one: a *[net.TCPAddr] or a *[net.UnixAddr].
@@ -293,6 +297,7 @@ func (ln *Listener) Close() error {
 		return nil
 	}
 	ln.closed = true
+	ln.l.disown(ln)
 	if ln.w != nil {
 		ln.w.Stop()
 	}

@@ -60,12 +60,13 @@ type Loop struct {
 	posts    postQueue
 	signals  *signalHub
 	children *childHub
-	handles  *handleShared // scratch buffer and write chunks of the loop's Handles
-	bat      *batcher      // batches the Handles' reads and writes; nil: one call each
-	collect  int64         // Config.IOCollectInterval in nanoseconds
-	polledAt int64         // loop time of the previous poll, with collect
-	values   map[any]any   // SetValue
-	onClose  []func()      // OnClose, in registration order
+	handles  *handleShared        // scratch buffer and write chunks of the loop's Handles
+	bat      *batcher             // batches the Handles' reads and writes; nil: one call each
+	collect  int64                // Config.IOCollectInterval in nanoseconds
+	polledAt int64                // loop time of the previous poll, with collect
+	values   map[any]any          // SetValue
+	onClose  []func()             // OnClose, in registration order
+	owners   map[fdOwner]struct{} // Listeners and connection attempts holding an fd
 
 	iterations uint64
 	stats      Stats // Reads and Writes; Iterations is filled in by Stats
@@ -267,13 +268,17 @@ func (l *Loop) dispatchIO() bool {
 }
 
 // Close runs the [Loop.OnClose] functions, forgets the loop's values and
-// releases the poller. Watchers still registered are abandoned; their
-// callbacks never run again.
+// releases the poller. The fds the loop's own objects hold are closed:
+// live Handles are destroyed with their unwritten output dropped (lingering
+// ones too), connection attempts cancelled, Listeners closed, and fds
+// whose close waited for the end of an iteration closed. Watchers of fds
+// the caller owns are abandoned. No callback runs again.
 func (l *Loop) Close() error {
 	if l.closed {
 		return nil
 	}
 	l.runOnClose()
+	l.releaseFds()
 	l.closed = true
 	l.posts.close()
 	if l.signals != nil {
