@@ -19,7 +19,9 @@ func (l *Loop) runDeferred() bool {
 		l.running, l.deferred = l.deferred, l.running[:0]
 		for i, fn := range l.running {
 			l.running[i] = nil
-			fn()
+			if !l.closed {
+				fn()
+			}
 		}
 		l.running = l.running[:0]
 	}

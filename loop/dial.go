@@ -97,6 +97,10 @@ func (l *Loop) ConnectUnix(path string, opts *ConnectOptions, cb func(fd int, er
 // start creates the socket, runs Prepare, calls connect(2) and enters the
 // state that its result calls for.
 func (c *Connecting) start(family int, sa unix.Sockaddr, opts *ConnectOptions) {
+	if c.l.closed {
+		c.fail(ErrClosed) // no socket: the delivery never runs on a closed loop
+		return
+	}
 	fd, err := sys.Socket(family, unix.SOCK_STREAM, 0)
 	if err != nil {
 		c.fail(err)

@@ -34,7 +34,7 @@ func (w *Idle) Stop() {
 func (l *Loop) runIdle() {
 	idles := l.idles
 	for _, w := range idles {
-		if w.active {
+		if w.active && !l.closed {
 			w.cb()
 		}
 	}

@@ -74,6 +74,7 @@ type Loop struct {
 	stopFlag   bool  // set by Stop, read by Run
 	interrupt  bool  // a CondVar became ready: don't sleep in this iteration
 	closed     bool
+	shutting   bool // Close is running its OnClose functions
 }
 
 // maxDeferPasses bounds how many times one iteration re-runs callbacks that
@@ -145,6 +146,9 @@ func (l *Loop) Run() error {
 		if err := l.RunOnce(true); err != nil {
 			return err
 		}
+		if l.closed {
+			return nil // closed by a callback
+		}
 		if l.stopFlag {
 			l.stopFlag = false
 			return nil
@@ -164,11 +168,22 @@ func (l *Loop) RunOnce(block bool) error {
 	if l.depth > 0 {
 		return ErrRecursiveWait
 	}
-	l.depth++
-	l.iterations++
-	err := l.iterate(block)
-	l.depth--
+	err := l.iterateOnce(block)
+	if l.closed { // a callback of the iteration closed the loop
+		if rerr := l.release(); err == nil {
+			err = rerr
+		}
+	}
 	return err
+}
+
+// iterateOnce runs one iteration at depth 1; a callback that panics, and
+// whose panic the caller recovers, leaves the loop usable.
+func (l *Loop) iterateOnce(block bool) error {
+	l.depth++
+	defer func() { l.depth-- }()
+	l.iterations++
+	return l.iterate(block)
 }
 
 // Iterations returns how many iterations the loop has run (libev
@@ -184,6 +199,9 @@ func (l *Loop) iterate(block bool) error {
 	l.interrupt = false
 	l.NowUpdate()
 	worked := l.runDeferred()
+	if l.closed {
+		return nil
+	}
 	l.flushCorked()
 	// An iteration whose deferred functions did work does not sleep: they
 	// may have changed what the caller of RunOnce is waiting for (libuv
@@ -207,7 +225,7 @@ func (l *Loop) iterate(block bool) error {
 	worked = l.runClosing() || worked
 	l.NowUpdate()
 	worked = l.runTimers() || worked
-	if !worked {
+	if !worked && !l.closed {
 		l.runIdle()
 	}
 	return nil
@@ -250,7 +268,7 @@ func (l *Loop) dispatchIO() bool {
 	for i, w := range l.batch {
 		l.batch[i] = nil
 		w.queued = false
-		if !w.active {
+		if !w.active || l.closed {
 			continue
 		}
 		fire := w.reg.ready & w.interest
@@ -273,13 +291,26 @@ func (l *Loop) dispatchIO() bool {
 // ones too), connection attempts cancelled, Listeners closed, and fds
 // whose close waited for the end of an iteration closed. Watchers of fds
 // the caller owns are abandoned. No callback runs again.
+//
+// Called from a callback, Close ends the iteration: no further callback of
+// it runs, and RunOnce returns once it has unwound (Run returns nil).
 func (l *Loop) Close() error {
-	if l.closed {
+	if l.closed || l.shutting {
 		return nil
 	}
+	l.shutting = true
 	l.runOnClose()
 	l.releaseFds()
 	l.closed = true
+	if l.depth > 0 {
+		return nil // RunOnce releases the rest after the iteration
+	}
+	return l.release()
+}
+
+// release lets go of a closed loop's poller, wake-up and batching
+// resources.
+func (l *Loop) release() error {
 	l.posts.close()
 	if l.signals != nil {
 		l.signals.shutdown()

@@ -47,7 +47,9 @@ func (l *Loop) runPosted() bool {
 	q.mu.Unlock()
 	for i, fn := range fns {
 		fns[i] = nil
-		fn()
+		if !l.closed {
+			fn()
+		}
 	}
 	q.mu.Lock()
 	if q.spare == nil {

@@ -94,7 +94,7 @@ func (t *Timer) arm(when int64) {
 func (l *Loop) runTimers() bool {
 	limit := l.timerSeq
 	fired := false
-	for len(l.timers) > 0 {
+	for len(l.timers) > 0 && !l.closed {
 		top := &l.timers[0]
 		if top.when > l.now || top.seq >= limit {
 			break

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net"
 	"net/netip"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -64,5 +65,58 @@ func TestLoopCloseReleasesFds(t *testing.T) {
 	if conn, err := net.Dial("tcp4", lnAddr); err == nil {
 		conn.Close()
 		t.Error("the listening socket still accepts connections")
+	}
+}
+
+// Close called from a callback ends the iteration: the callbacks still due
+// in it do not run, RunOnce returns without touching the closed poller, and
+// the loop refuses further iterations.
+func TestLoopCloseFromCallback(t *testing.T) {
+	for _, where := range []string{"timer", "defer"} {
+		t.Run(where, func(t *testing.T) {
+			l := hsLoop(t)
+			ran := 0
+			switch where {
+			case "timer":
+				l.Timer(0, 0, func() { l.Close() })
+				l.Timer(0, 0, func() { ran++ })
+			case "defer":
+				l.Defer(func() { l.Close() })
+				l.Defer(func() { ran++ })
+			}
+			l.Timer(0, 0, func() { ran++ })
+			if err := l.RunOnce(false); err != nil {
+				t.Errorf("RunOnce: %v", err)
+			}
+			if ran != 0 {
+				t.Errorf("%d callbacks ran after Close", ran)
+			}
+			if err := l.RunOnce(false); err != ErrClosed {
+				t.Errorf("RunOnce after Close: %v", err)
+			}
+		})
+	}
+	l := hsLoop(t)
+	l.Timer(time.Millisecond, 0, func() { l.Close() })
+	if err := l.Run(); err != nil {
+		t.Errorf("Run closed by a callback: %v", err)
+	}
+	// A Unix socket connects at once: the attempt would hold its socket
+	// for a delivery that never runs.
+	path := filepath.Join(t.TempDir(), "s")
+	lfd, err := unix.Socket(unix.AF_UNIX, unix.SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer unix.Close(lfd)
+	if err := unix.Bind(lfd, &unix.SockaddrUnix{Name: path}); err != nil {
+		t.Fatal(err)
+	}
+	if err := unix.Listen(lfd, 8); err != nil {
+		t.Fatal(err)
+	}
+	c := l.ConnectUnix(path, nil, func(int, error) { t.Error("callback on a closed loop") })
+	if c.fd != -1 {
+		t.Errorf("Connect on a closed loop made fd %d", c.fd)
 	}
 }
