@@ -204,22 +204,29 @@ func (call *Call) deliver(body []byte) {
 }
 
 // retry restarts an idempotent request whose reused connection was closed
-// before any response byte (spec §5.6), or any request whose reused
-// connection answered before it was sent (conn.strayResponse): recurse-1,
-// and persistent false as if the caller had said so, so that its redirect
-// hops are not persistent either (Perl passes persistent => 0).
+// before any response byte (spec §5.6), spending one of its redirects.
 func (call *Call) retry() {
+	call.recurse--
+	call.restart()
+}
+
+// restart starts the request again on a new connection, after retry or
+// when its reused connection answered before any byte of it was sent
+// (conn.strayResponse, which spends no redirect: nothing reached the
+// server). It is not persistent, as if the caller had said so, so that
+// its redirect hops are not persistent either (Perl passes persistent =>
+// 0), and it keeps the redirect chain (Perl passes Redirect on too).
+func (call *Call) restart() {
 	call.c = nil
 	call.cl.release(call)
 	if call.state == callCanceled {
 		return
 	}
-	call.recurse--
 	call.persistent = false
 	o := *call.opts
 	o.Persistent = new(bool)
 	call.opts = &o
-	call.resp = Response{URL: call.u.Raw}
+	call.resp = Response{URL: call.u.Raw, Redirect: call.resp.Redirect}
 	if call.recurse < 0 {
 		call.resp.fail(newError(PhaseHeader, "retry", call.u.Raw, ErrTooManyRedirects, kindLocal), false)
 		call.deliver(nil)

@@ -197,15 +197,17 @@ func (c *conn) onRead(h *loop.Handle) {
 // strayResponse handles bytes that arrive on a reused connection before any
 // byte of the request went out: they answer nothing this client asked on
 // it since the last response (a server that sent more than it framed, W8),
-// so the connection is closed and the request, of whatever method, starts
-// again as the retry of spec §5.6 does: none of it reached the server.
-// Response bytes can come that early when a read that ended a response
-// is followed, in the same read loop, by one that finds more: the
-// connection was pooled and taken again in between.
+// so the connection is closed, its queued request dropped (no linger),
+// and the request, of whatever method, starts again on a new connection,
+// without spending a redirect: none of it reached the server. Response
+// bytes can come that early when a read that ended a response is
+// followed, in the same read loop, by one that finds more: the connection
+// was pooled and taken again in between.
 func (c *conn) strayResponse() {
 	call := c.call
+	c.h.SetLinger(-1)
 	c.close()
-	call.retry()
+	call.restart()
 }
 
 // onEOF handles a clean end-of-file with nothing left unread.

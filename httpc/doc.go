@@ -98,7 +98,8 @@
 //     bytes that reach a reused connection before any of its request
 //     went out (a read that ended one response followed at once by one
 //     that finds more) close it, and the request, of any method, starts
-//     again on a new connection as the retry does: none of it was sent.
+//     again on a new connection as the retry does, without spending a
+//     redirect: none of it was sent.
 //   - Bytes past the Content-Length are not handed to OnBody (W8,
 //     [CompatOnBody]).
 //   - An invalid Content-Length ("abc", "-1", disagreeing duplicates)

@@ -132,7 +132,9 @@ type Options struct {
 	OnPhase func(p Phase, at time.Time)
 	// OnRequestHead observes each request head as written to the
 	// connection: request line and header fields through the empty line,
-	// without the body, for every hop and the retry. Like OnPhase it is
+	// without the body, for every hop and the retry (a request restarted
+	// because its reused connection answered before it was sent reports
+	// its head again, the first one never having left). Like OnPhase it is
 	// delivered through Loop.Defer, between PhaseWrite and PhaseHeader,
 	// and not after a cancel; head is a copy, the hook's to keep.
 	OnRequestHead func(head []byte)

@@ -253,12 +253,16 @@ func (h *Handle) configure(o *HandleOptions) {
 		h.maxReadSize = DefaultMaxReadSize
 	}
 	h.maxReadSize = max(h.maxReadSize, h.readSize)
-	switch {
-	case o.Linger == 0:
-		h.linger = DefaultLinger
-	case o.Linger > 0:
-		h.linger = o.Linger
+	h.linger = lingerOf(o.Linger)
+}
+
+// lingerOf is the linger period of [HandleOptions.Linger] d: 0 means
+// DefaultLinger, and a negative d none (0 here).
+func lingerOf(d time.Duration) time.Duration {
+	if d == 0 {
+		return DefaultLinger
 	}
+	return max(d, 0)
 }
 
 // checkStream refuses sockets that are not SOCK_STREAM (AnyEvent: "only
@@ -356,6 +360,14 @@ func (h *Handle) SetOnStartTLS(cb StartTLSFunc) {
 func (h *Handle) SetRBufMax(n int) {
 	if !h.destroyed {
 		h.rbufMax = max(n, 0)
+	}
+}
+
+// SetLinger changes [HandleOptions.Linger] for a later Destroy: 0 means
+// DefaultLinger, negative means that queued output is dropped.
+func (h *Handle) SetLinger(d time.Duration) {
+	if !h.destroyed {
+		h.linger = lingerOf(d)
 	}
 }
 

@@ -125,8 +125,8 @@ func newFlagSet(o *options, stderr io.Writer, hdrs, data *listFlag) *flag.FlagSe
 	fs.BoolVar(&o.dump, "dump", false, "conformance mode: one JSON line per request, run one after the other")
 	fs.Func("pause", "`MS` between --dump requests (default 50)", func(s string) error {
 		v, err := strconv.Atoi(s)
-		if err != nil || v < 0 {
-			return errors.New("want milliseconds >= 0")
+		if err != nil || v < 0 || v > 3600_000 {
+			return errors.New("want milliseconds from 0 to 3600000")
 		}
 		o.pause = time.Duration(v) * time.Millisecond
 		return nil

@@ -49,9 +49,7 @@ func saveJar(path string, jar *cookie.Jar, now time.Time) error {
 		return err
 	}
 	data = append(data, '\n')
-	if real, err := filepath.EvalSymlinks(path); err == nil {
-		path = real
-	}
+	path = linkTarget(path)
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".aehttp-jar-*")
 	if errors.Is(err, fs.ErrPermission) {
 		if werr := overwrite(path, data); werr == nil {
@@ -72,6 +70,22 @@ func saveJar(path string, jar *cookie.Jar, now time.Time) error {
 		os.Remove(tmp.Name())
 	}
 	return werr
+}
+
+// linkTarget follows symbolic links from path to the file they name, which
+// need not exist yet (a dangling link is written through too).
+func linkTarget(path string) string {
+	for range 40 { // as the kernel's limit on nested links
+		dest, err := os.Readlink(path)
+		if err != nil {
+			return path // not a link (or no file): write path itself
+		}
+		if !filepath.IsAbs(dest) {
+			dest = filepath.Join(filepath.Dir(path), dest)
+		}
+		path = dest
+	}
+	return path
 }
 
 // overwrite writes data over the existing file at path, keeping its mode.

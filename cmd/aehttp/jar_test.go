@@ -58,9 +58,23 @@ func TestCookieJarRoundTrip(t *testing.T) {
 }
 
 // A jar reached through a symbolic link is saved into the file the link
-// points to; the link stays a link.
+// points to, also when that file does not exist yet; the link stays a
+// link.
 func TestCookieJarThroughSymlink(t *testing.T) {
 	s := startServer(t, answer("HTTP/1.1 200 OK\r\nSet-Cookie: c=9; Path=/\r\nContent-Length: 0\r\n\r\n"))
+	dangling := filepath.Join(t.TempDir(), "dangling.json")
+	if err := os.Symlink("target.json", dangling); err != nil {
+		t.Fatal(err)
+	}
+	if _, errs, status := aehttp(t, "--cookie-jar", dangling, s.URL("/")); status != exitOK {
+		t.Fatalf("status %d, stderr %q", status, errs)
+	}
+	if st, err := os.Lstat(dangling); err != nil || st.Mode()&os.ModeSymlink == 0 {
+		t.Errorf("the dangling link was replaced: %v %v", st, err)
+	}
+	if data, _ := os.ReadFile(dangling); !strings.Contains(string(data), `"value":"9"`) {
+		t.Errorf("the new target holds %s", data)
+	}
 	dir := t.TempDir()
 	real, link := filepath.Join(dir, "real.json"), filepath.Join(dir, "link.json")
 	if err := os.WriteFile(real, []byte(`{"version":2}`), 0o600); err != nil {

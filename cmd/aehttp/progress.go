@@ -81,6 +81,7 @@ func (p *progress) Write(b []byte) (int, error) {
 func (p *progress) finish() {
 	if p.drawn {
 		fmt.Fprintln(p.w)
+		p.drawn, p.width = false, 0
 	}
 }
 
