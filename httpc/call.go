@@ -204,9 +204,11 @@ func (call *Call) deliver(body []byte) {
 }
 
 // retry restarts an idempotent request whose reused connection was closed
-// before any response byte (spec §5.6), spending one of its redirects.
+// before any response byte (spec §5.6), spending one of its redirects and
+// losing its redirect chain, as AnyEvent does (Appendix B W14 keeps both).
 func (call *Call) retry() {
 	call.recurse--
+	call.resp.Redirect = nil
 	call.restart()
 }
 
@@ -215,7 +217,7 @@ func (call *Call) retry() {
 // (conn.strayResponse, which spends no redirect: nothing reached the
 // server). It is not persistent, as if the caller had said so, so that
 // its redirect hops are not persistent either (Perl passes persistent =>
-// 0), and it keeps the redirect chain (Perl passes Redirect on too).
+// 0). It keeps the redirect chain that retry has dropped.
 func (call *Call) restart() {
 	call.c = nil
 	call.cl.release(call)

@@ -245,11 +245,10 @@ func TestRetryThenRedirectNotPersistent(t *testing.T) {
 	checkRequest(t, reqs[3], "GET /3 HTTP/1.1", defaultHeaders(hp, s.URL("/3"), "close, Te"), "")
 }
 
-// The retry keeps the redirect chain of the hop it repeats, as Perl's
-// retry passes Redirect on with the other arguments: /r answers 302 to
-// /b, the hop to /b finds the pooled connection closed and is retried on
-// a new one.
-func TestRetryKeepsRedirectChain(t *testing.T) {
+// The retry loses the redirect chain of the hop it repeats (spec §5.6, kept
+// as AnyEvent has it: Appendix B W14): /r answers 302 to /b, the hop to
+// /b finds the pooled connection closed and is retried on a new one.
+func TestRetryLosesRedirectChain(t *testing.T) {
 	l, cl := newClient(t)
 	s := startServer(t, func(c *testserver.Conn) {
 		if c.N == 1 {
@@ -262,7 +261,7 @@ func TestRetryKeepsRedirectChain(t *testing.T) {
 	})
 	res := do(t, l, cl, "GET", s.URL("/r"), nil)
 	checkStatus(t, res, 200, "OK")
-	if rd := res.r.Redirect; rd == nil || rd.Response.Status != 302 || rd.Response.URL != s.URL("/r") {
+	if rd := res.r.Redirect; rd != nil {
 		t.Errorf("redirect chain after the retry: %+v", rd)
 	}
 	if s.Accepted() != 2 || len(s.Requests()) != 3 {
