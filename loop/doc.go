@@ -51,6 +51,11 @@
 // Portable code must not rely on the order of independent events within one
 // step; AnyEvent's backends differ there too.
 //
+// [Loop.Close] ends the loop, also from a callback, where it ends the
+// iteration: nothing more of it runs. It closes every fd the loop's own
+// objects hold (Handles, even lingering ones, Listeners, connection
+// attempts); fds the caller registered with [Loop.IO] stay the caller's.
+//
 // # Readiness
 //
 // Each fd is registered once, edge-triggered for reading and writing, when
