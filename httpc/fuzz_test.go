@@ -458,8 +458,9 @@ func diffResponses(ours, std response) string {
 
 // canonicalHeaders makes the two header maps comparable. The documented
 // canonicalisation: keys are compared lower-cased (net/http title-cases,
-// AnyEvent lower-cases); values with leading and trailing SP/HT trimmed
-// (net/http trims trailing whitespace, AnyEvent keeps it, spec §8.4);
+// AnyEvent lower-cases); values with leading and trailing SP/HT trimmed,
+// around each comma too, as duplicate fields are joined with one (net/http
+// trims trailing whitespace, AnyEvent keeps it, spec §8.4);
 // Transfer-Encoding, Content-Length and Trailer are left out (net/http
 // moves the first to Response.TransferEncoding, drops or collapses the
 // second and drops the third; their effect is checked through the body);
@@ -488,7 +489,11 @@ func appendHeader(list []string, k, v string) []string {
 	case "transfer-encoding", "content-length", "trailer":
 		return list
 	}
-	return append(list, k+": "+strings.Trim(v, " \t"))
+	parts := strings.Split(v, ",")
+	for i, p := range parts {
+		parts[i] = strings.Trim(p, " \t")
+	}
+	return append(list, k+": "+strings.Join(parts, ","))
 }
 
 // allowed is one known disagreement between our reader and net/http.
