@@ -107,6 +107,11 @@
 //     Perl number); Transfer-Encoding is chunked only when chunked is the
 //     final coding (RFC 9112), not whenever the word occurs (W8,
 //     [CompatFraming]).
+//   - A response that arrives while the request is still being sent, from
+//     a server that then closes the connection (a 413 refusing an
+//     upload), is the result: the client reads what the socket holds
+//     before it reports the failed write. AnyEvent fails with 596 and the
+//     errno text (spec §12); curl shows the response too.
 //   - A connection is never pooled after 101 Switching Protocols, after
 //     ambiguous framing (Transfer-Encoding with Content-Length, or in an
 //     HTTP/1.0 response: RFC 9112 §6.1, §6.3), or while request bytes

@@ -79,6 +79,10 @@ type StartTLSFunc func(h *Handle, ok bool, err error)
 type HandleOptions struct {
 	// OnError receives read, write, buffer-limit, timeout and filter
 	// errors. Without it every error destroys the handle (AnyEvent croaks).
+	// Before a write that failed because the peer is gone (EPIPE,
+	// ECONNRESET) is reported, a plain handle that wants input reads what
+	// the socket still holds, so that a peer's last words reach the
+	// readers (AnyEvent reports the error at once).
 	OnError ErrorFunc
 	// OnEOF is called when the peer closed and no reader waits for data.
 	// Without it end-of-file is a fatal error matching io.ErrUnexpectedEOF
@@ -436,7 +440,7 @@ func (h *Handle) runDeferred() {
 	}
 	if err := h.pendErr; err != nil {
 		h.pendErr = nil
-		h.raise(err, true)
+		h.raiseWriteError(err)
 		return
 	}
 	if bits&deferFilter != 0 && h.fs != nil {

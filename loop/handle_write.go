@@ -1,6 +1,7 @@
 package loop
 
 import (
+	"errors"
 	"syscall"
 
 	"golang.org/x/sys/unix"
@@ -126,10 +127,26 @@ func (h *Handle) flushFromLoop() {
 	}
 	n, err := h.flush()
 	if err != nil {
-		h.raise(err, true)
+		h.raiseWriteError(err)
 		return
 	}
 	h.afterWrite(n, true)
+}
+
+// raiseWriteError reports a failed write. When the peer is gone (EPIPE,
+// ECONNRESET) and the handle wants input, what the socket still holds is
+// read first: a peer may answer before it has read everything sent to it
+// and close at once (an HTTP server refusing an upload with 413), and the
+// answer matters more than the write error. curl reads it too; AnyEvent
+// reports only the error. The readers may end the handle meanwhile.
+func (h *Handle) raiseWriteError(err error) {
+	if h.fs == nil && h.wantsRead() && (errors.Is(err, syscall.EPIPE) || errors.Is(err, syscall.ECONNRESET)) {
+		h.readPlain()
+		if h.destroyed {
+			return
+		}
+	}
+	h.raise(err, true)
 }
 
 // flush writes the queue, then hands queued plaintext to the filter and

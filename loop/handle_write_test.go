@@ -309,6 +309,36 @@ func TestHandleWrittenCountsBytesOut(t *testing.T) {
 	}
 }
 
+// A peer that answers without reading and resets the connection makes the
+// next write fail; what it sent is read first, so the readers see the
+// answer before OnError sees the write error.
+func TestHandleReadsBeforeWriteError(t *testing.T) {
+	l := hsLoop(t)
+	fd, peer := hsTCP(t)
+	var got []byte
+	var failure error
+	var gotAtFailure int
+	h := hsHandle(t, l, fd, &HandleOptions{
+		OnRead: func(h *Handle) {
+			got = append(got, h.RBuf()...)
+			h.Consume(len(h.RBuf()))
+		},
+		OnError: func(_ *Handle, _ bool, err error) { failure, gotAtFailure = err, len(got) },
+	})
+	h.Write(bytes.Repeat([]byte("w"), 16<<20)) // far more than the sockets hold
+	peer.Write([]byte("answer"))
+	peer.(*net.TCPConn).SetLinger(0)
+	peer.Close()
+	hsRun(t, l, 10*time.Second, func() bool { return failure != nil })
+	if string(got) != "answer" || gotAtFailure != len("answer") {
+		t.Errorf("read %q, %d bytes of it before the error %v", got, gotAtFailure, failure)
+	}
+	var oe *OpError
+	if !errors.As(failure, &oe) || oe.Op != "write" && oe.Op != "read" {
+		t.Errorf("error %v", failure)
+	}
+}
+
 // Linger: output queued at Destroy is still delivered, then the fd is
 // closed; with Linger negative it is dropped.
 func TestHandleLingerAfterDestroy(t *testing.T) {

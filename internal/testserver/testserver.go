@@ -144,6 +144,28 @@ func (c *Conn) ReadRequest() (string, error) {
 	return req, nil
 }
 
+// ReadHead reads a request head up to the empty line, leaving any body
+// unread, and returns (and records) the exact bytes.
+func (c *Conn) ReadHead() (string, error) {
+	c.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	var buf bytes.Buffer
+	for {
+		line, err := c.r.ReadString('\n')
+		buf.WriteString(line)
+		if err != nil {
+			return buf.String(), err
+		}
+		if line == "\r\n" || line == "\n" {
+			break
+		}
+	}
+	head := buf.String()
+	c.s.mu.Lock()
+	c.s.requests = append(c.s.requests, head)
+	c.s.mu.Unlock()
+	return head, nil
+}
+
 // Write writes s; errors are ignored (the client may have gone).
 func (c *Conn) Write(s string) { c.nc.Write([]byte(s)) }
 
