@@ -116,7 +116,14 @@ func newFlagSet(o *options, stderr io.Writer, hdrs, data *listFlag) *flag.FlagSe
 	fs.BoolVar(&o.verbose, "v", false, "trace each request's phases with timings on stderr")
 	fs.Var((*listFlag)(&o.outputs), "o", "write the body of the next URL to `FILE` (repeatable)")
 	fs.BoolVar(&o.resume, "C", false, "resume partial -o downloads (Range, If-Unmodified-Since)")
-	fs.IntVar(&o.maxPerHost, "max-per-host", 0, "connections per host `N` (default 4)")
+	fs.Func("max-per-host", "connections per host `N` (default 4)", func(s string) error {
+		v, err := strconv.Atoi(s) // decimal only, as the other numbers
+		if err != nil {
+			return errors.New("want an integer")
+		}
+		o.maxPerHost = v
+		return nil
+	})
 	fs.Func("compat", "AnyEvent's exact behaviour: comma-separated `NAMES` of "+compatList()+", or all", func(v string) error {
 		c, err := parseCompat(v)
 		o.compat |= c

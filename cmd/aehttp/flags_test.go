@@ -60,7 +60,7 @@ func TestParseArgs(t *testing.T) {
 		{"-o", "a", "-o", "b", "u"}, {"-d", "x", "--data-binary", "y", "u"}, {"--dump", "-o", "f", "u"},
 		{"--collect-body", "u"}, {"--max-per-host", "-1", "u"}, {"--persistent=false", "u"},
 		{"--timeout", "1000ms", "u"}, {"--timeout", "NaN", "u"}, {"--timeout", "1e-10", "u"},
-		{"--recurse", "5abc", "u"}, {"--pause", "1s", "u"}, {"--pause", "9223372036855", "u"},
+		{"--recurse", "5abc", "u"}, {"--pause", "1s", "u"}, {"--pause", "9223372036855", "u"}, {"--max-per-host", "0x10", "u"},
 		{"-o", "a", "-o", "./a", "u", "v"}, {"-C", "-o", "-", "u"},
 	} {
 		if _, err := parseArgs(bad, io.Discard); err == nil {
