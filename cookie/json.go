@@ -90,10 +90,11 @@ func (c *Cookie) jsonObject(name string) (map[string]any, error) {
 // MarshalJSON or by a Perl program. As in AnyEvent, a jar whose version is
 // not numerically 2 (including one without version) loads as an empty jar,
 // whatever else it holds. Top-level keys whose value is not an object hold
-// no cookies; they are kept and written back as they were. Strings are read back to bytes as MarshalJSON writes them;
-// characters above U+00FF become UTF-8, and are saved as those bytes: a
-// Perl character string (AnyEvent stores one for a host given in Unicode)
-// does not survive a load and save unchanged.
+// no cookies; they are kept and written back as they were. Strings are
+// read back to bytes as MarshalJSON writes them; characters above U+00FF
+// become UTF-8, and are saved as those bytes: a Perl character string
+// (AnyEvent stores one for a host given in Unicode) does not survive a
+// load and save unchanged.
 // Numbers and booleans where strings belong become Perl's string form
 // ("1", "0"). The jar's PublicSuffixList is kept.
 func (j *Jar) UnmarshalJSON(data []byte) error {

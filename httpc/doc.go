@@ -137,9 +137,9 @@
 //   - Response heads, trailers and chunk framing have size limits (W9):
 //     [DefaultMaxHeaderBytes], [DefaultMaxHeaderFields]; at most 32
 //     interim (1xx) responses are skipped before a request fails with
-//     599 "Too many interim responses". OnBody gets a
-//     chunk larger than 1 MiB in pieces as it arrives, where AnyEvent
-//     reads any chunk whole into memory first.
+//     599 "Too many interim responses". OnBody gets a chunk larger than
+//     1 MiB in pieces as it arrives, where AnyEvent reads any chunk whole
+//     into memory first.
 //   - WantBodyHandle's handle has its inactivity timeout disarmed (W13).
 //   - OnHeader and OnBody return an [Action] instead of a truthy value.
 //   - Header names, methods and hosts are folded in ASCII only (W25); a

@@ -31,8 +31,9 @@ type HeaderFunc func(r *Response) Action
 
 // BodyFunc is Options.OnBody: it gets the body piece by piece, as the
 // data arrives; a chunked body one chunk per call, as AnyEvent does
-// (spec §10.5), except that a chunk larger than 1 MiB (or than half of
-// HandleParams.RBufMax) comes in pieces. chunk is a view into the
+// (spec §10.5), except that a chunk larger than 1 MiB (or than half the
+// read buffer limit of the connection, HandleParams.RBufMax of the
+// request that opened it) comes in pieces. chunk is a view into the
 // connection's read buffer, valid only until the callback returns
 // (STYLE B7.2).
 type BodyFunc func(chunk []byte, r *Response) Action

@@ -80,13 +80,22 @@ func TestKeepAliveByVersion(t *testing.T) {
 // retryServer answers the first request of the first connection, then
 // closes (or resets) on the second; later connections answer "yes".
 func retryServer(reset bool) testserver.Script {
+	return staleServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", reset,
+		answer("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nyes"))
+}
+
+// staleServer answers the first request of its first connection with
+// first, then reads the next one and closes that connection (with an RST
+// if reset): a client reusing it finds it stale. Later connections run
+// then.
+func staleServer(first string, reset bool, then testserver.Script) testserver.Script {
 	return func(c *testserver.Conn) {
 		if c.N > 1 {
-			c.Serve("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nyes")
+			then(c)
 			return
 		}
 		c.ReadRequest()
-		c.Write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
+		c.Write(first)
 		c.ReadRequest()
 		if reset {
 			c.Reset()
@@ -223,16 +232,9 @@ func TestStrayResponseBeforeRequestSent(t *testing.T) {
 // §5.6, §9.2), so the hop after the retry is not persistent either.
 func TestRetryThenRedirectNotPersistent(t *testing.T) {
 	l, cl := newClient(t)
-	s := startServer(t, func(c *testserver.Conn) {
-		if c.N == 1 {
-			c.ReadRequest()
-			c.Write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
-			c.ReadRequest() // then close: the reused connection was stale
-			return
-		}
+	s := startServer(t, staleServer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", false,
 		answerByLine("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nend",
-			map[string]string{"GET /2 ": "HTTP/1.1 302 Found\r\nLocation: /3\r\nContent-Length: 0\r\n\r\n"})(c)
-	})
+			map[string]string{"GET /2 ": "HTTP/1.1 302 Found\r\nLocation: /3\r\nContent-Length: 0\r\n\r\n"})))
 	hp := s.URL("")[len("http://"):]
 	do(t, l, cl, "GET", s.URL("/1"), nil)
 	res := do(t, l, cl, "GET", s.URL("/2"), nil)
@@ -250,15 +252,8 @@ func TestRetryThenRedirectNotPersistent(t *testing.T) {
 // /b finds the pooled connection closed and is retried on a new one.
 func TestRetryLosesRedirectChain(t *testing.T) {
 	l, cl := newClient(t)
-	s := startServer(t, func(c *testserver.Conn) {
-		if c.N == 1 {
-			c.ReadRequest()
-			c.Write("HTTP/1.1 302 Found\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n")
-			c.ReadRequest() // then close: the reused connection was stale
-			return
-		}
-		c.Serve("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nend")
-	})
+	s := startServer(t, staleServer("HTTP/1.1 302 Found\r\nLocation: /b\r\nContent-Length: 0\r\n\r\n", false,
+		answer("HTTP/1.1 200 OK\r\nContent-Length: 3\r\n\r\nend")))
 	res := do(t, l, cl, "GET", s.URL("/r"), nil)
 	checkStatus(t, res, 200, "OK")
 	if rd := res.r.Redirect; rd != nil {

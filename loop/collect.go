@@ -7,12 +7,13 @@ import (
 )
 
 // collectIO is called before every poll of a loop with an I/O collect
-// interval, with the time the poll may wait in nanoseconds from the loop's
-// time (0: not at all, -1: without end). When the poll may wait and the previous poll was less
-// than the interval ago, it sleeps for the rest of the interval, or until
-// the next timer if that comes first, and returns what is left of the
-// timeout for the poll: the events that arrived during the sleep are all
-// found by that one poll.
+// interval, with the time the poll may wait in nanoseconds from the
+// loop's time (0: not at all, -1: without end). When the poll may wait
+// and the previous poll was less than the interval ago, it sleeps for the
+// rest of the interval, or until the next timer if that comes first, and
+// returns what is left of the timeout for the poll: the events that
+// arrived during the sleep are all found by that one poll. Both the sleep
+// and the timeout are measured on the loop's clock, as timers are.
 func (l *Loop) collectIO(timeout int64) int64 {
 	if timeout == 0 {
 		l.polledAt = l.now
@@ -28,12 +29,12 @@ func (l *Loop) collectIO(timeout int64) int64 {
 		nap = min(nap, timeout)
 	}
 	if nap > 0 {
-		start := time.Now()
+		start := l.now
 		napFor(nap)
-		slept := int64(time.Since(start))
+		l.NowUpdate()
+		slept := l.now - start
 		l.stats.Naps++
 		l.stats.Napped += time.Duration(slept)
-		l.NowUpdate()
 		if timeout > 0 {
 			timeout = max(timeout-slept, 0)
 		}

@@ -36,7 +36,7 @@ func (l *Loop) releaseFds() {
 			h.endLinger()
 			continue
 		}
-		h.linger = 0 // no lingering
+		h.SetLinger(-1)
 		h.Destroy()
 	}
 	for o := range l.owners {

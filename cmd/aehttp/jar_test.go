@@ -62,34 +62,25 @@ func TestCookieJarRoundTrip(t *testing.T) {
 // link.
 func TestCookieJarThroughSymlink(t *testing.T) {
 	s := startServer(t, answer("HTTP/1.1 200 OK\r\nSet-Cookie: c=9; Path=/\r\nContent-Length: 0\r\n\r\n"))
-	dangling := filepath.Join(t.TempDir(), "dangling.json")
-	if err := os.Symlink("target.json", dangling); err != nil {
-		t.Fatal(err)
-	}
-	if _, errs, status := aehttp(t, "--cookie-jar", dangling, s.URL("/")); status != exitOK {
-		t.Fatalf("status %d, stderr %q", status, errs)
-	}
-	if st, err := os.Lstat(dangling); err != nil || st.Mode()&os.ModeSymlink == 0 {
-		t.Errorf("the dangling link was replaced: %v %v", st, err)
-	}
-	if data, _ := os.ReadFile(dangling); !strings.Contains(string(data), `"value":"9"`) {
-		t.Errorf("the new target holds %s", data)
-	}
-	dir := t.TempDir()
-	real, link := filepath.Join(dir, "real.json"), filepath.Join(dir, "link.json")
-	if err := os.WriteFile(real, []byte(`{"version":2}`), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.Symlink("real.json", link); err != nil {
-		t.Fatal(err)
-	}
-	if _, errs, status := aehttp(t, "--cookie-jar", link, s.URL("/")); status != exitOK {
-		t.Fatalf("status %d, stderr %q", status, errs)
-	}
-	if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
-		t.Errorf("the link was replaced: %v %v", st, err)
-	}
-	if data, _ := os.ReadFile(real); !strings.Contains(string(data), `"value":"9"`) {
-		t.Errorf("the linked file holds %s", data)
+	for _, existing := range []bool{false, true} {
+		dir := t.TempDir()
+		target, link := filepath.Join(dir, "target.json"), filepath.Join(dir, "link.json")
+		if existing {
+			if err := os.WriteFile(target, []byte(`{"version":2}`), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := os.Symlink("target.json", link); err != nil {
+			t.Fatal(err)
+		}
+		if _, errs, status := aehttp(t, "--cookie-jar", link, s.URL("/")); status != exitOK {
+			t.Fatalf("target exists %v: status %d, stderr %q", existing, status, errs)
+		}
+		if st, err := os.Lstat(link); err != nil || st.Mode()&os.ModeSymlink == 0 {
+			t.Errorf("target exists %v: the link was replaced: %v %v", existing, st, err)
+		}
+		if data, _ := os.ReadFile(target); !strings.Contains(string(data), `"value":"9"`) {
+			t.Errorf("target exists %v: the linked file holds %s", existing, data)
+		}
 	}
 }

@@ -114,21 +114,10 @@ type Conn struct {
 // of its Content-Length, and returns the exact bytes (also recorded in
 // Server.Requests). It fails at end-of-file or after 10 s.
 func (c *Conn) ReadRequest() (string, error) {
-	c.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
 	var buf bytes.Buffer
-	n := -1
-	for {
-		line, err := c.r.ReadString('\n')
-		buf.WriteString(line)
-		if err != nil {
-			return buf.String(), err
-		}
-		if line == "\r\n" || line == "\n" {
-			break
-		}
-		if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(k, "content-length") {
-			n, _ = strconv.Atoi(strings.TrimSpace(v))
-		}
+	n, err := c.readHead(&buf)
+	if err != nil {
+		return buf.String(), err
 	}
 	if n > 0 {
 		body := make([]byte, n)
@@ -137,33 +126,45 @@ func (c *Conn) ReadRequest() (string, error) {
 		}
 		buf.Write(body)
 	}
-	req := buf.String()
-	c.s.mu.Lock()
-	c.s.requests = append(c.s.requests, req)
-	c.s.mu.Unlock()
-	return req, nil
+	return c.record(buf.String()), nil
 }
 
 // ReadHead reads a request head up to the empty line, leaving any body
 // unread, and returns (and records) the exact bytes.
 func (c *Conn) ReadHead() (string, error) {
-	c.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
 	var buf bytes.Buffer
+	if _, err := c.readHead(&buf); err != nil {
+		return buf.String(), err
+	}
+	return c.record(buf.String()), nil
+}
+
+// readHead reads a head into buf and returns its Content-Length, -1 if
+// none.
+func (c *Conn) readHead(buf *bytes.Buffer) (int, error) {
+	c.nc.SetReadDeadline(time.Now().Add(10 * time.Second))
+	n := -1
 	for {
 		line, err := c.r.ReadString('\n')
 		buf.WriteString(line)
 		if err != nil {
-			return buf.String(), err
+			return n, err
 		}
 		if line == "\r\n" || line == "\n" {
-			break
+			return n, nil
+		}
+		if k, v, ok := strings.Cut(line, ":"); ok && strings.EqualFold(k, "content-length") {
+			n, _ = strconv.Atoi(strings.TrimSpace(v))
 		}
 	}
-	head := buf.String()
+}
+
+// record adds req to Server.Requests and returns it.
+func (c *Conn) record(req string) string {
 	c.s.mu.Lock()
-	c.s.requests = append(c.s.requests, head)
+	c.s.requests = append(c.s.requests, req)
 	c.s.mu.Unlock()
-	return head, nil
+	return req
 }
 
 // Write writes s; errors are ignored (the client may have gone).
