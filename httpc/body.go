@@ -130,7 +130,7 @@ func keepAliveVote(rh *respHead, version string) bool {
 		if f.kind != fieldConnection {
 			continue
 		}
-		if keep := connectionVote(f.value, below); keep == below {
+		if keep := connectionVote(rh.value(f), below); keep == below {
 			return keep // the field overrules the version's default
 		}
 	}

@@ -99,7 +99,6 @@ type chunkedDecoder struct {
 // reset prepares d for the next body, keeping the capacity of its trailer
 // slice and its limits.
 func (d *chunkedDecoder) reset() {
-	clear(d.trailer.fields)
 	*d = chunkedDecoder{whole: d.whole, trailer: fieldBlock{
 		fields:    d.trailer.fields[:0],
 		maxBytes:  d.trailer.maxBytes,
@@ -267,7 +266,7 @@ func (d *chunkedDecoder) scanTrailer(buf []byte) (int, error) {
 		return 0, nil
 	}
 	d.trailer.fields, d.trailer.hasCR, d.trailer.kinds = d.trailer.fields[:0], false, 0
-	switch d.trailer.parseFields(buf[:end]) {
+	switch d.trailer.parseFields(buf[:end], 0) {
 	case nil:
 	case errHeaderCount:
 		return 0, errTrailerCount

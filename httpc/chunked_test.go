@@ -61,7 +61,7 @@ func checkChunked(t *testing.T, way string, p *chunkFeeder, tt *chunkTest) {
 	}
 	var got [][2]string
 	for _, fl := range p.d.trailer.fields {
-		got = append(got, [2]string{string(cleanBytes(fl.name, true)), string(cleanBytes(fl.value, true))})
+		got = append(got, [2]string{string(cleanBytes(p.d.trailer.name(fl), true)), string(cleanBytes(p.d.trailer.value(fl), true))})
 	}
 	if fmt.Sprint(got) != fmt.Sprint(tt.trailers) {
 		t.Errorf("%s: trailers %q, want %q", way, got, tt.trailers)

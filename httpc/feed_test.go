@@ -135,8 +135,8 @@ func TestFeedAllWaysSelf(t *testing.T) {
 	in := []byte("HTTP/1.1 200 OK\r\n\r\n")
 	feedAllWays(t, func() *headFeeder { return &headFeeder{} }, in, nil,
 		func(t *testing.T, way string, f *headFeeder) {
-			if f.h.status != 200 || !bytes.Equal(f.h.reason, []byte("OK")) {
-				t.Errorf("%s: status %d reason %q", way, f.h.status, f.h.reason)
+			if f.h.status != 200 || !bytes.Equal(f.h.reason.of(f.h.text), []byte("OK")) {
+				t.Errorf("%s: status %d reason %q", way, f.h.status, f.h.reason.of(f.h.text))
 			}
 		})
 }

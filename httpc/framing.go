@@ -117,7 +117,7 @@ func framingCompat(method string, status int, h *respHead) (kind bodyKind, lengt
 	for _, f := range h.fields {
 		switch f.kind {
 		case fieldTransferEncoding:
-			chunked = chunked || hasWordFold(f.value, "chunked")
+			chunked = chunked || hasWordFold(h.value(f), "chunked")
 		case fieldContentLength:
 			hasCL = true
 		}
@@ -148,7 +148,7 @@ func ambiguousFraming(h *respHead) bool {
 	if _, hasTE := transferCoding(h); !hasTE {
 		return false
 	}
-	return h.has(fieldContentLength) || perlNum(cleanBytes(h.version, h.hasCR)) < 1.1
+	return h.has(fieldContentLength) || perlNum(cleanBytes(h.versionBytes(), h.hasCR)) < 1.1
 }
 
 // noBody reports the statuses and methods whose responses never have a
@@ -172,7 +172,7 @@ func transferCoding(h *respHead) ([]byte, bool) {
 		if f.kind != fieldTransferEncoding {
 			continue
 		}
-		v := cleanBytes(f.value, h.hasCR)
+		v := cleanBytes(h.value(f), h.hasCR)
 		for len(v) > 0 {
 			elem := v
 			if i := bytes.LastIndexByte(v, ','); i >= 0 {
@@ -202,7 +202,7 @@ func contentLength(h *respHead) (n int64, ok bool, err error) {
 		if f.kind != fieldContentLength {
 			continue
 		}
-		v := cleanBytes(f.value, h.hasCR)
+		v := cleanBytes(h.value(f), h.hasCR)
 		for {
 			elem, rest, more := v, []byte(nil), false
 			if i := bytes.IndexByte(v, ','); i >= 0 {
@@ -247,14 +247,14 @@ func joinedValue(h *respHead, name string) []byte {
 	var out []byte
 	first := true
 	for _, f := range h.fields {
-		if !nameIs(f.name, name) {
+		if !nameIs(h.name(f), name) {
 			continue
 		}
 		if !first {
 			out = append(out, ',')
 		}
 		first = false
-		out = append(out, cleanBytes(f.value, h.hasCR)...)
+		out = append(out, cleanBytes(h.value(f), h.hasCR)...)
 	}
 	return out
 }

@@ -62,11 +62,12 @@ func checkHeadInvariants(t *testing.T, h *respHead, n, size int) {
 	if n > size || n > DefaultMaxHeaderBytes || h.status < 0 || h.status > 999 {
 		t.Fatalf("n=%d size=%d status=%d", n, size, h.status)
 	}
-	if v := cleanBytes(h.version, true); len(v) == 0 || strings.Trim(string(v), "0123456789.") != "" {
+	if v := cleanBytes(h.versionBytes(), true); len(v) == 0 || strings.Trim(string(v), "0123456789.") != "" {
 		t.Fatalf("version %q", v)
 	}
 	for _, fl := range h.fields {
-		name, value := cleanBytes(fl.name, true), cleanBytes(fl.value, true)
+		rawName, rawValue := h.name(fl), h.value(fl)
+		name, value := cleanBytes(rawName, true), cleanBytes(rawValue, true)
 		if bytes.ContainsAny(name, ":\n") || bytes.IndexFunc(name, func(r rune) bool { return r < 0x20 }) >= 0 {
 			t.Fatalf("name %q", name)
 		}
@@ -75,11 +76,11 @@ func checkHeadInvariants(t *testing.T, h *respHead, n, size int) {
 				t.Fatalf("value %q has an LF that is no fold", value)
 			}
 		}
-		if !h.hasCR && (bytes.IndexByte(fl.name, '\r') >= 0 || bytes.IndexByte(fl.value, '\r') >= 0) {
+		if !h.hasCR && (bytes.IndexByte(rawName, '\r') >= 0 || bytes.IndexByte(rawValue, '\r') >= 0) {
 			t.Fatal("CR in a view but hasCR unset")
 		}
-		if want := slowKind(fl.name); fl.kind != want || !h.has(want) {
-			t.Fatalf("name %q: kind %d, want %d (kinds %b)", fl.name, fl.kind, want, h.kinds)
+		if want := slowKind(rawName); fl.kind != want || !h.has(want) {
+			t.Fatalf("name %q: kind %d, want %d (kinds %b)", rawName, fl.kind, want, h.kinds)
 		}
 	}
 }
@@ -103,7 +104,7 @@ func headSummary(h *respHead, n int, err error) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "n=%d %s %d %q %v", n, h.httpVersion(), h.status, reason, has)
 	for _, fl := range h.fields {
-		fmt.Fprintf(&b, " [%q %q]", cleanBytes(fl.name, true), cleanBytes(fl.value, true))
+		fmt.Fprintf(&b, " [%q %q]", cleanBytes(h.name(fl), true), cleanBytes(h.value(fl), true))
 	}
 	return b.String()
 }
@@ -197,7 +198,7 @@ func chunkRun(raw []byte, step int, whole int64) string {
 func trailerSummary(d *chunkedDecoder) string {
 	var b strings.Builder
 	for _, fl := range d.trailer.fields {
-		fmt.Fprintf(&b, "[%q %q]", cleanBytes(fl.name, true), cleanBytes(fl.value, true))
+		fmt.Fprintf(&b, "[%q %q]", cleanBytes(d.trailer.name(fl), true), cleanBytes(d.trailer.value(fl), true))
 	}
 	return b.String()
 }

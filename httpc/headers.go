@@ -25,7 +25,7 @@ import (
 // strings and the keys of uncommon names.
 func headerMap(h *respHead, dst map[string]string) {
 	for _, f := range h.fields {
-		k, v := fieldKey(f.name), fieldString(f.value, h.hasCR)
+		k, v := fieldKey(h.name(f)), fieldString(h.value(f), h.hasCR)
 		if old, ok := dst[k]; ok {
 			v = old + "," + v
 		}
@@ -47,7 +47,7 @@ func mergeTrailers(d *chunkedDecoder, dst map[string]string) (connection bool) {
 	}
 	seen := make(map[string]bool, len(d.trailer.fields))
 	for _, f := range d.trailer.fields {
-		k, v := fieldKey(f.name), fieldString(f.value, d.trailer.hasCR)
+		k, v := fieldKey(d.trailer.name(f)), fieldString(d.trailer.value(f), d.trailer.hasCR)
 		if seen[k] {
 			v = dst[k] + "," + v
 		}

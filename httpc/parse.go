@@ -59,22 +59,35 @@ var (
 	errInterim     = &parseError{"httpc: too many interim (1xx) responses", "Too many interim responses", 599}
 )
 
-// field is one field line of a head or trailer section, as views into the
-// parsed buffer (picohttpparser's phr_header). The views are valid until the
-// caller changes or reuses the buffer.
+// field is one field line of a head or trailer section, as offsets into
+// the text its fieldBlock parsed (picohttpparser's phr_header, with
+// offsets instead of pointers: filling and clearing the reused fields
+// slice then needs no garbage-collector write barriers). fieldBlock.name
+// and fieldBlock.value return the views, valid until the caller changes
+// or reuses the parsed buffer.
 type field struct {
 	// name is everything before the first colon of the line. AnyEvent
 	// accepts any bytes but controls here, so name may be empty and may
 	// contain spaces, DEL and 8-bit bytes (spec §8.4).
-	name []byte
+	name span
 	// value is the rest of the line without leading SP/HT, with trailing
 	// whitespace kept and obsolete line folding kept verbatim ("a\r\n  b";
 	// spec §8.4, Appendix B W20). It excludes the line's terminator.
-	value []byte
+	value span
 	// kind is what the name is to the client: one of the fields it acts
 	// on, or fieldOther.
 	kind fieldKind
 }
+
+// span is the byte range [start, end) of a parsed text. Heads and trailer
+// sections are bounded by their size limits, far below 4 GiB.
+type span struct{ start, end uint32 }
+
+// spanOf returns the span of text[start:end].
+func spanOf(start, end int) span { return span{uint32(start), uint32(end)} }
+
+// of returns the bytes of s in text.
+func (s span) of(text []byte) []byte { return text[s.start:s.end:s.end] }
 
 // fieldKind names the fields whose values decide keep-alive, body framing
 // and redirects. parseFields classifies every name once, so that those
@@ -141,6 +154,7 @@ func (k fieldKind) name() string {
 // whoever feeds the parser (the connection); the fields slice is reused
 // across messages to stay allocation-free.
 type fieldBlock struct {
+	text      []byte  // the parsed text the fields' spans index
 	fields    []field // parsed field lines, in order
 	hasCR     bool    // some name or value holds a CR that must be stripped
 	kinds     uint8   // bit 1<<k is set when a field of kind k was parsed
@@ -159,7 +173,7 @@ type respHead struct {
 	// version is HTTPVersion: the digits and dots after "HTTP/" with
 	// leading zeros removed but at least one character kept ("01.1" is
 	// "1.1", "0.9" is ".9"; spec §8.2, Appendix A Q17).
-	version []byte
+	version span
 	// status is the three status digits as a number (0-999) and
 	// statusRaw the digits as sent ("099").
 	status    int
@@ -167,7 +181,7 @@ type respHead struct {
 	// reason is the reason phrase: leading whitespace removed, trailing
 	// whitespace kept. hasReason is false when AnyEvent's Reason is nil
 	// (a status line "HTTP/1.1 200" with nothing after the digits).
-	reason    []byte
+	reason    span
 	hasReason bool
 	// strict selects strict status-line parsing (Appendix B W19): the
 	// separators are SP/HT only and the reason ends at the line's end.
@@ -181,10 +195,10 @@ type respHead struct {
 }
 
 // reset prepares h for the next head, keeping the capacity of its fields
-// slice and its configuration (limits, strict) but dropping its views
-// into the old buffer.
+// slice and its configuration (limits, strict) but dropping the old
+// buffer. The old fields need no clearing: they hold offsets, not
+// pointers.
 func (h *respHead) reset() {
-	clear(h.fields)
 	*h = respHead{
 		fieldBlock: fieldBlock{fields: h.fields[:0], maxBytes: h.maxBytes, maxFields: h.maxFields},
 		strict:     h.strict,
@@ -222,12 +236,12 @@ func parseHead(buf []byte, h *respHead) (n int, err error) {
 		return 0, h.fail(errHeadEmpty) // spec §8.1: a leading empty line
 	}
 	head := buf[:end]
-	h.fields, h.hasCR, h.kinds = h.fields[:0], false, 0
+	h.text, h.fields, h.hasCR, h.kinds = head, h.fields[:0], false, 0
 	i, err := h.parseStatus(head)
 	if err != nil {
 		return 0, h.fail(err)
 	}
-	if err := h.parseFields(head[i:]); err != nil {
+	if err := h.parseFields(head, i); err != nil {
 		return 0, h.fail(err)
 	}
 	return n, nil
@@ -284,34 +298,46 @@ func (b *fieldBlock) findEnd(buf []byte) (end, n int, err error) {
 	return 0, 0, nil
 }
 
-// parseFields parses text, which must consist entirely of field lines each
-// ending in LF (spec §8.4; AnyEvent's _parse_hdr):
+// parseFields parses text[i:], which must consist entirely of field
+// lines each ending in LF (spec §8.4; AnyEvent's _parse_hdr):
 //
 //	NAME  = *( any byte but ":" and the controls 0x00-0x1F )
 //	line  = NAME ":" *( SP / HT ) VALUE LF
 //	VALUE = *( any byte but LF / LF followed by SP or HT )
 //
 // with every CR treated as absent. A line that does not fit is
-// errHeaderLine. This is a byte scanner (STYLE B3) that keeps the value
-// search on bytes.IndexByte.
-func (b *fieldBlock) parseFields(text []byte) error {
+// errHeaderLine. The fields' spans index text, which b keeps. This is a
+// byte scanner (STYLE B3) that keeps the value search on bytes.IndexByte.
+//
+// Whether a value holds a CR is found without searching every value:
+// when the section's CRs are exactly the ones right before the LFs that
+// end its lines (one each), no value holds one; otherwise hasCR is set,
+// which may be more often than needed but never too rarely.
+func (b *fieldBlock) parseFields(text []byte, i int) error {
 	limit := b.maxFields
 	if limit <= 0 {
 		limit = DefaultMaxHeaderFields
 	}
-	for i := 0; i < len(text); {
+	b.text = text
+	crs := bytes.Count(text[i:], crByte)
+	lineEndCRs := 0
+	for i < len(text) {
 		start, cr := i, false
-		for ; i < len(text) && text[i] != ':'; i++ {
-			if c := text[i]; c == '\r' {
+		for ; i < len(text); i++ {
+			if c := text[i]; nameStop[c] {
+				if c == ':' {
+					break
+				}
+				if c != '\r' {
+					return errHeaderLine
+				}
 				cr = true
-			} else if c < 0x20 {
-				return errHeaderLine
 			}
 		}
 		if i == len(text) {
 			return errHeaderLine
 		}
-		name := text[start:i]
+		name := spanOf(start, i)
 		b.hasCR = b.hasCR || cr
 		for i++; i < len(text) && (text[i] == ' ' || text[i] == '\t' || text[i] == '\r'); i++ {
 		}
@@ -322,16 +348,39 @@ func (b *fieldBlock) parseFields(text []byte) error {
 		if len(b.fields) == limit {
 			return errHeaderCount
 		}
-		if bytes.IndexByte(value, '\r') >= 0 {
-			b.hasCR = true
+		if text[next-2] == '\r' { // next-1 is the LF; the colon is before it
+			lineEndCRs++
 		}
-		kind := classifyName(name, cr)
+		kind := classifyName(name.of(text), cr)
 		b.kinds |= 1 << kind
 		b.fields = append(b.fields, field{name: name, value: value, kind: kind})
 		i = next
 	}
+	if crs != lineEndCRs {
+		b.hasCR = true
+	}
 	return nil
 }
+
+// nameStop marks the bytes that end or interrupt a field name: the colon,
+// and the controls (CR, which AnyEvent deletes, and the others, which it
+// does not accept in a name).
+var nameStop = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t[':'] = true
+	return t
+}()
+
+// crByte is the separator for counting CRs.
+var crByte = []byte{'\r'}
+
+// name returns the name of f, a field of b.
+func (b *fieldBlock) name(f field) []byte { return f.name.of(b.text) }
+
+// value returns the value of f, a field of b.
+func (b *fieldBlock) value(f field) []byte { return f.value.of(b.text) }
 
 // has reports whether a field of kind k was parsed.
 func (b *fieldBlock) has(k fieldKind) bool { return b.kinds&(1<<k) != 0 }
@@ -340,12 +389,12 @@ func (b *fieldBlock) has(k fieldKind) bool { return b.kinds&(1<<k) != 0 }
 // first LF that does not start an obsolete line fold (LF, then any CRs,
 // then SP or HT; RFC 9112 §5.2), without the CRs right before that LF, and
 // the offset after the LF. ok is false if text has no terminating LF.
-func scanValue(text []byte, i int) (value []byte, next int, ok bool) {
+func scanValue(text []byte, i int) (value span, next int, ok bool) {
 	start := i
 	for {
 		j := bytes.IndexByte(text[i:], '\n')
 		if j < 0 {
-			return nil, 0, false
+			return span{}, 0, false
 		}
 		i += j
 		k := skipCR(text, i+1)
@@ -357,7 +406,7 @@ func scanValue(text []byte, i int) (value []byte, next int, ok bool) {
 		for end > start && text[end-1] == '\r' {
 			end--
 		}
-		return text[start:end], i + 1, true
+		return spanOf(start, end), i + 1, true
 	}
 }
 
@@ -430,8 +479,8 @@ func (h *respHead) parseVersion(head []byte) (int, bool) {
 		}
 		start = next
 	}
-	h.version = head[start:end]
-	h.hasCR = h.hasCR || bytes.IndexByte(h.version, '\r') >= 0
+	h.version = spanOf(start, end)
+	h.hasCR = h.hasCR || bytes.IndexByte(head[start:end], '\r') >= 0
 	return i, true
 }
 
@@ -467,11 +516,11 @@ func (h *respHead) parseReason(head []byte, i int) (int, error) {
 	case ws == 0:
 		return 0, errStatusLine // e.g. "2000" or "200x"
 	case p == len(head):
-		h.reason, h.hasReason = head[p:], ws >= 2
+		h.reason, h.hasReason = spanOf(p, p), ws >= 2
 		return p, nil
 	}
 	q := p + bytes.IndexByte(head[p:], '\n')
-	h.setReason(head[p:q])
+	h.setReason(head, p, q)
 	return q + 1, nil
 }
 
@@ -487,23 +536,24 @@ func (h *respHead) parseReasonStrict(head []byte, i int) (int, error) {
 		return 0, errStatusLine
 	}
 	q := p + bytes.IndexByte(head[p:], '\n')
-	h.setReason(head[p:q])
+	h.setReason(head, p, q)
 	return q + 1, nil
 }
 
-// setReason stores r, without the CRs before its LF, as the reason.
-func (h *respHead) setReason(r []byte) {
-	for len(r) > 0 && r[len(r)-1] == '\r' {
-		r = r[:len(r)-1]
+// setReason stores head[p:q], without the CRs before its LF, as the
+// reason.
+func (h *respHead) setReason(head []byte, p, q int) {
+	for q > p && head[q-1] == '\r' {
+		q--
 	}
-	h.reason, h.hasReason = r, true
-	h.hasCR = h.hasCR || bytes.IndexByte(r, '\r') >= 0
+	h.reason, h.hasReason = spanOf(p, q), true
+	h.hasCR = h.hasCR || bytes.IndexByte(head[p:q], '\r') >= 0
 }
 
 // httpVersion returns HTTPVersion as a string, without allocating for the
 // common versions.
 func (h *respHead) httpVersion() string {
-	v := cleanBytes(h.version, h.hasCR)
+	v := cleanBytes(h.versionBytes(), h.hasCR)
 	switch string(v) {
 	case "1.1":
 		return "1.1"
@@ -519,7 +569,7 @@ func (h *respHead) reasonPhrase() (string, bool) {
 	if !h.hasReason {
 		return "", false
 	}
-	r := cleanBytes(h.reason, h.hasCR)
+	r := cleanBytes(h.reason.of(h.text), h.hasCR)
 	switch string(r) {
 	case "OK":
 		return "OK", true
@@ -528,6 +578,9 @@ func (h *respHead) reasonPhrase() (string, bool) {
 	}
 	return string(r), true
 }
+
+// versionBytes returns the HTTPVersion bytes as sent, CRs included.
+func (h *respHead) versionBytes() []byte { return h.version.of(h.text) }
 
 // statusText returns the status digits as sent, e.g. "200" or "099".
 func (h *respHead) statusText() string {

@@ -71,6 +71,12 @@ var headTests = []headTest{
 	{name: "Q16 CRs deleted everywhere",
 		in:      "\rHT\rTP/1.\r1 2\r00 O\rK\r\nX-\rA: a\rb\r\r\n\r\n",
 		version: "1.1", status: 200, reason: "OK", fields: fieldList("X-A", "ab")},
+	// Only a value holds a CR; every other CR ends a line (parseFields
+	// counts CRs instead of searching each value).
+	{name: "CR inside one value", in: "HTTP/1.1 200 OK\r\nA: 1\r\nB: x\ry\r\n\r\n",
+		version: "1.1", status: 200, reason: "OK", fields: fieldList("A", "1", "B", "xy")},
+	{name: "two CRs end a line", in: "HTTP/1.1 200 OK\r\nA: 1\r\r\nB: 2\n\n",
+		version: "1.1", status: 200, reason: "OK", fields: fieldList("A", "1", "B", "2")},
 	{name: "T19 non-HTTP reply", in: "garbage\r\n\r\n", err: errStatusLine},
 	{name: "T20 leading blank line", in: "\r\n", err: errHeadEmpty},
 	{name: "leading LF", in: "\n", err: errHeadEmpty},
@@ -128,7 +134,7 @@ func checkHead(t *testing.T, way string, h *respHead, tt *headTest) {
 	}
 	var got [][2]string
 	for _, fl := range h.fields {
-		got = append(got, [2]string{string(cleanBytes(fl.name, true)), string(cleanBytes(fl.value, true))})
+		got = append(got, [2]string{string(cleanBytes(h.name(fl), h.hasCR)), string(cleanBytes(h.value(fl), h.hasCR))})
 	}
 	if fmt.Sprint(got) != fmt.Sprint(tt.fields) {
 		t.Errorf("%s: fields\n got %q\nwant %q", way, got, tt.fields)
