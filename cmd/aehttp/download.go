@@ -24,7 +24,10 @@ import (
 //     Content-Range must start there, else the request is aborted).
 //   - 200: the server sent the whole file; it is rewritten from the start.
 //   - 416: the range is past the end: the file is complete; it is left
-//     alone.
+//     alone. When the 416 says how long the server's copy is
+//     ("Content-Range: bytes */LENGTH") and the file has another length,
+//     the file is not that copy: the resume fails (exit 33), the file is
+//     kept as it is.
 //   - 412: the file changed on the server since the partial copy was
 //     made; the partial file is removed (run again to start afresh).
 //   - Other statuses never touch the file.
@@ -76,6 +79,12 @@ func (d *download) prepare(opts *httpc.Options, l *loop.Loop) error {
 func (d *download) onHeader(r *httpc.Response) httpc.Action {
 	d.status = r.Status
 	d.lastMod, _ = r.Get("last-modified")
+	if d.resume && r.Status == 416 {
+		cr, _ := r.Get("content-range")
+		if n, ok := rangeLength(cr); ok && n != d.offset {
+			d.fail(fmt.Errorf("resume of %s: the server's copy has %d bytes, the file %d", d.path, n, d.offset), exitRange)
+		}
+	}
 	if d.resume && r.Status/100 != 2 {
 		return httpc.Continue // 416, 412, errors: the file is left alone
 	}
@@ -108,6 +117,19 @@ func rangeStart(cr string) (int64, bool) {
 	}
 	first, _, ok := strings.Cut(spec, "-")
 	n, err := strconv.ParseInt(strings.TrimSpace(first), 10, 64)
+	return n, ok && err == nil && n >= 0
+}
+
+// rangeLength reads the complete length of a Content-Range, the LENGTH
+// of "bytes */LENGTH" or "bytes FIRST-LAST/LENGTH" (RFC 9110 §14.4); it
+// reports false when the length is unknown ("*") or the value malformed.
+func rangeLength(cr string) (int64, bool) {
+	spec, ok := strings.CutPrefix(cr, "bytes ")
+	if !ok {
+		return 0, false
+	}
+	_, length, ok := strings.Cut(spec, "/")
+	n, err := strconv.ParseInt(strings.TrimSpace(length), 10, 64)
 	return n, ok && err == nil && n >= 0
 }
 
@@ -173,7 +195,7 @@ func (d *download) finish(body []byte, r *httpc.Response, stderr io.Writer) int 
 			d.fail(err, exitWrite)
 		}
 	}
-	if d.regular || (d.resume && d.status == 416) {
+	if d.regular || (d.resume && d.status == 416 && d.err == nil) {
 		d.setTime(stderr)
 	}
 	if d.resume && d.status == 412 && r.Status == 412 {

@@ -21,8 +21,9 @@ const (
 )
 
 // rangeServer serves fileBody with Last-Modified; mode says how it treats
-// Range: "honour" (206), "ignore" (200), "416", "412" (for any
-// If-Unmodified-Since), "wrong" (206 from byte 0).
+// Range: "honour" (206), "ignore" (200), "416" (with the length),
+// "416-bare" (without), "412" (for any If-Unmodified-Since), "wrong" (206
+// from byte 0).
 func rangeServer(mode string) testserver.Script {
 	return func(c *testserver.Conn) {
 		for {
@@ -40,6 +41,8 @@ func rangeServer(mode string) testserver.Script {
 			case mode == "wrong":
 				status, extra = "206 Partial Content", "Content-Range: bytes 0-10/11\r\n"
 			case mode == "416":
+				status, extra, body = "416 Range Not Satisfiable", "Content-Range: bytes */11\r\n", ""
+			case mode == "416-bare":
 				status, body = "416 Range Not Satisfiable", ""
 			case mode == "412":
 				status, body = "412 Precondition Failed", "changed"
@@ -72,12 +75,14 @@ func TestResume(t *testing.T) {
 		want          string // file content; "-" means removed
 		status        int
 	}{
-		{"honour", "hello", fileBody, exitOK},  // 206 appends
-		{"ignore", "hello", fileBody, exitOK},  // 200 restarts the file
-		{"honour", "", fileBody, exitOK},       // empty file: no Range
-		{"416", fileBody, fileBody, exitOK},    // already complete
-		{"412", "hello", "-", exitRange},       // changed: partial file removed
-		{"wrong", "hello", "hello", exitRange}, // bad Content-Range: aborted, file kept
+		{"honour", "hello", fileBody, exitOK}, // 206 appends
+		{"ignore", "hello", fileBody, exitOK}, // 200 restarts the file
+		{"honour", "", fileBody, exitOK},      // empty file: no Range
+		{"416", fileBody, fileBody, exitOK},   // already complete
+		{"416-bare", fileBody, fileBody, exitOK},
+		{"416", fileBody + "!", fileBody + "!", exitRange}, // not the server's copy: kept
+		{"412", "hello", "-", exitRange},                   // changed: partial file removed
+		{"wrong", "hello", "hello", exitRange},             // bad Content-Range: aborted, file kept
 	}
 	for _, tt := range tests {
 		t.Run(tt.mode+"/"+strconv.Itoa(len(tt.partial)), func(t *testing.T) {
@@ -106,6 +111,8 @@ func TestResume(t *testing.T) {
 				if want, _ := cookie.ParseDate(lastMod); !st.ModTime().Equal(want) {
 					t.Errorf("mtime %v, want Last-Modified %v", st.ModTime(), want)
 				}
+			} else if err == nil && !st.ModTime().Equal(mtime) {
+				t.Errorf("mtime %v of a failed resume, want it kept (%v)", st.ModTime(), mtime)
 			}
 		})
 	}

@@ -19,7 +19,8 @@
 // progress bar on stderr when stderr is a terminal (and no -v). The i-th
 // -o belongs to the i-th URL. -C resumes partial files as the download
 // example of the AnyEvent::HTTP documentation does (Range and
-// If-Unmodified-Since; 206 appends, 200 restarts, 416 means complete, 412
+// If-Unmodified-Since; 206 appends, 200 restarts, 416 means complete
+// unless its Content-Range gives another length than the file's, 412
 // removes the stale partial file; the file's time is set from
 // Last-Modified, with a warning only where that is not allowed). A device
 // such as /dev/null is written as it is, never truncated.
