@@ -50,19 +50,15 @@ func (c *conn) readHead(h *loop.Handle) {
 		return
 	}
 	h.Consume(n)
-	if rh.has(fieldLocation) {
-		if err := c.call.normalizeHopLocation(); err != nil {
-			c.failConn(err)
-			return
-		}
-	}
 	c.startBody(h)
 }
 
 // takeHead fills the response from the parsed head, decides the framing
-// and the keep-alive vote, and copies the head into the one allocation
-// that will also hold a Content-Length body. It reports false when the
-// framing is invalid (the request is then finished).
+// and the keep-alive vote, copies the head into the one allocation that
+// will also hold a Content-Length body, and makes Location absolute. It
+// reports false when the Location or the framing is invalid (the request
+// is then finished). The Location is made absolute first, so a response
+// that fails on its framing still shows it absolute, as every other does.
 func (c *conn) takeHead(rh *respHead, head []byte) bool {
 	call := c.call
 	r := &call.resp
@@ -86,6 +82,12 @@ func (c *conn) takeHead(rh *respHead, head []byte) bool {
 	copy(all, head)
 	r.head = all[:len(head):len(head)]
 	c.body = all[len(head):len(head)]
+	if rh.has(fieldLocation) {
+		if err := call.normalizeHopLocation(); err != nil {
+			c.failConn(err)
+			return false
+		}
+	}
 	if err != nil {
 		c.finishErr(newError(PhaseBody, "read", call.u.Raw, err, kindIO))
 		return false

@@ -104,7 +104,9 @@
 //     [CompatOnBody]).
 //   - An invalid Content-Length ("abc", "-1", disagreeing duplicates)
 //     fails with 597 "Invalid Content-Length" instead of meaning 0 (or a
-//     Perl number); Transfer-Encoding is chunked only when chunked is the
+//     Perl number); on a redirect that is followed, the error is kept in
+//     the Redirect hop and the redirect followed, as AnyEvent does with
+//     the errors its body parser finds (spec §9.4). Transfer-Encoding is chunked only when chunked is the
 //     final coding (RFC 9112), not whenever the word occurs (W8,
 //     [CompatFraming]).
 //   - A response that arrives while the request is still being sent, from

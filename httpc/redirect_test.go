@@ -233,6 +233,33 @@ func TestRedirectBodyError(t *testing.T) {
 	}
 }
 
+// A redirect whose framing is invalid (a safe-mode parser error) is
+// followed like one whose body the parser rejects (spec §9.4): the
+// Redirect element carries the 597 with the 302 as OrigStatus and the
+// absolute Location. Not followed (Recurse 0), it is the answer, its
+// Location absolute all the same.
+func TestRedirectFramingError(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answerByLine("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", map[string]string{
+		"GET / ": "HTTP/1.1 302 Found\r\nLocation: /x\r\nContent-Length: abc\r\n\r\n"}))
+	res := do(t, l, cl, "GET", s.URL("/"), nil)
+	checkStatus(t, res, 200, "OK")
+	rd := res.r.Redirect
+	if string(res.body) != "ok" || rd == nil || rd.Body != nil {
+		t.Fatalf("body %q redirect %+v", res.body, rd)
+	}
+	if r := rd.Response; r.Status != 597 || r.Reason != "Invalid Content-Length" || r.OrigStatus != 302 ||
+		r.Header()["location"] != s.URL("/x") {
+		t.Errorf("redirect hop: %d %q orig %d location %q", r.Status, r.Reason, r.OrigStatus, r.Header()["location"])
+	}
+	zero := 0
+	res = do(t, l, cl, "GET", s.URL("/"), &Options{Recurse: &zero})
+	checkStatus(t, res, 597, "Invalid Content-Length")
+	if loc := res.r.Header()["location"]; loc != s.URL("/x") || res.r.OrigStatus != 302 {
+		t.Errorf("not followed: location %q orig %d", loc, res.r.OrigStatus)
+	}
+}
+
 // T47: a 30x without Location bypasses the callbacks.
 func TestRedirectWithoutLocation(t *testing.T) {
 	l, cl := newClient(t)
