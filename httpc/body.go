@@ -143,7 +143,12 @@ func keepAliveVote(rh *respHead, version string) bool {
 // below HTTP/1.1 it keeps the connection if the value holds keep-alive
 // or keepalive, from 1.1 on unless it holds close.
 func connectionVote(v []byte, below bool) bool {
-	if below {
+	switch {
+	case equalFoldASCII(v, "keep-alive"): // the common values, either version
+		return true
+	case equalFoldASCII(v, "close"):
+		return false
+	case below:
 		return hasWordFold(v, "keep-alive") || hasWordFold(v, "keepalive")
 	}
 	return !hasWordFold(v, "close")

@@ -154,3 +154,33 @@ func TestBodyKindString(t *testing.T) {
 		}
 	}
 }
+
+// TestConnectionVote: the Connection rule of spec §5.7 for one value,
+// below HTTP/1.1 and from 1.1 on, including the values the rule
+// short-cuts.
+func TestConnectionVote(t *testing.T) {
+	for _, tt := range []struct {
+		v           string
+		below, from bool // keep below 1.1, keep from 1.1 on
+	}{
+		{"keep-alive", true, true},
+		{"Keep-Alive", true, true},
+		{"close", false, false},
+		{"CLOSE", false, false},
+		{"keepalive", true, true},
+		{"keep-alive, close", true, false},
+		{"close, keep-alive", true, false},
+		{"xclose", false, true},
+		{"close-x", false, false}, // Perl word boundary: "-" is not a word byte
+		{"keep-alive ", true, true},
+		{"", false, true},
+		{"upgrade", false, true},
+	} {
+		if got := connectionVote([]byte(tt.v), true); got != tt.below {
+			t.Errorf("%q below 1.1: keep %v, want %v", tt.v, got, tt.below)
+		}
+		if got := connectionVote([]byte(tt.v), false); got != tt.from {
+			t.Errorf("%q from 1.1: keep %v, want %v", tt.v, got, tt.from)
+		}
+	}
+}

@@ -22,8 +22,9 @@ import (
 )
 
 // FuzzParseHead checks that parseHead never panics, that its views and
-// values keep their invariants, and that feeding byte by byte gives the
-// same result as feeding at once.
+// values keep their invariants, that feeding byte by byte gives the same
+// result as feeding at once, and that the one-pass parser agrees with the
+// general path on every head it takes.
 func FuzzParseHead(f *testing.F) {
 	for _, s := range parseHeadSeeds() {
 		f.Add(s.data, s.strict)
@@ -38,6 +39,14 @@ func FuzzParseHead(f *testing.F) {
 			checkHeadInvariants(t, &h, n, len(data))
 		}
 		want := headSummary(&h, n, err)
+		fast := respHead{strict: strict}
+		if m := fast.parseRegular(data); m > 0 {
+			general := respHead{strict: strict}
+			gm, gerr := parseGeneral(data, &general)
+			if got, want := regularSummary(&fast, m, nil), regularSummary(&general, gm, gerr); got != want {
+				t.Fatalf("one-pass %s\ngeneral  %s", got, want)
+			}
+		}
 		var p respHead
 		p.strict = strict
 		for i := 1; i <= len(data); i++ {

@@ -23,6 +23,7 @@ package httpc
 
 import (
 	"bytes"
+	"encoding/binary"
 )
 
 // parseError is a malformed-input or limit error of the byte-level
@@ -104,7 +105,12 @@ const (
 )
 
 // classifyName returns the kind of a field name, ignoring ASCII case and
-// CR bytes (which AnyEvent deletes); cr says whether name holds a CR.
+// CR bytes (which AnyEvent deletes); cr says whether name holds a CR. The
+// name must hold no other control byte (both parsers reject those first).
+//
+// Without CRs the names are compared eight bytes at a time, each byte
+// ORed with 0x20: that folds exactly the ASCII upper-case letters onto the
+// lower-case ones, and maps no other byte but CR onto a letter or "-".
 func classifyName(name []byte, cr bool) fieldKind {
 	if cr {
 		for _, k := range [...]fieldKind{fieldConnection, fieldContentLength, fieldTransferEncoding, fieldLocation} {
@@ -114,24 +120,42 @@ func classifyName(name []byte, cr bool) fieldKind {
 		}
 		return fieldOther
 	}
-	var k fieldKind
 	switch len(name) {
 	case len("location"):
-		k = fieldLocation
+		if fold64(name) == wordLocation {
+			return fieldLocation
+		}
 	case len("connection"):
-		k = fieldConnection
+		if fold64(name) == wordConnecti && name[8]|0x20 == 'o' && name[9]|0x20 == 'n' {
+			return fieldConnection
+		}
 	case len("content-length"):
-		k = fieldContentLength
+		if fold64(name) == wordContent && fold64(name[6:]) == wordTLength {
+			return fieldContentLength
+		}
 	case len("transfer-encoding"):
-		k = fieldTransferEncoding
-	default:
-		return fieldOther
+		if fold64(name) == wordTransfer && fold64(name[8:]) == wordEncodin && name[16]|0x20 == 'g' {
+			return fieldTransferEncoding
+		}
 	}
-	if !equalFoldASCII(name, k.name()) {
-		return fieldOther
-	}
-	return k
+	return fieldOther
 }
+
+// fold64 returns the first eight bytes of b as a little-endian word, each
+// byte ORed with 0x20.
+func fold64(b []byte) uint64 {
+	return binary.LittleEndian.Uint64(b) | 0x2020202020202020
+}
+
+// The words classifyName compares folded names with.
+var (
+	wordLocation = fold64([]byte("location"))
+	wordConnecti = fold64([]byte("connecti"))
+	wordContent  = fold64([]byte("content-"))
+	wordTLength  = fold64([]byte("t-length"))
+	wordTransfer = fold64([]byte("transfer"))
+	wordEncodin  = fold64([]byte("-encodin"))
+)
 
 // name returns the lower-case field name of k ("" for fieldOther).
 func (k fieldKind) name() string {
@@ -224,10 +248,26 @@ func (h *respHead) reset() {
 // Interim responses are the caller's business: parseHead parses a 1xx
 // head like any other (see isInformational). parseHead does not allocate
 // unless h.fields must grow.
+//
+// A first look at a head (nothing searched yet) tries the one-pass parser
+// for regular heads (parse_fast.go); the general path, parseGeneral,
+// parses every other head and any head that arrives in pieces.
 func parseHead(buf []byte, h *respHead) (n int, err error) {
 	if h.err != nil {
 		return 0, h.err
 	}
+	if h.scan == 0 {
+		if n := h.parseRegular(buf); n > 0 {
+			return n, nil
+		}
+		h.version, h.reason, h.hasReason, h.status, h.statusRaw = span{}, span{}, false, 0, [3]byte{}
+	}
+	return parseGeneral(buf, h)
+}
+
+// parseGeneral is parseHead's general path: find the end of the head
+// (resumably), then parse the status line and the field lines.
+func parseGeneral(buf []byte, h *respHead) (n int, err error) {
 	end, n, err := h.findEnd(buf)
 	if err != nil || n == 0 {
 		return 0, h.fail(err)

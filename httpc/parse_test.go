@@ -322,6 +322,25 @@ func TestParseErrorText(t *testing.T) {
 	}
 }
 
+// TestClassifyNameBytes compares the word-at-a-time comparison with
+// nameIs for every name that differs from a known one in one byte (any
+// byte but the controls, which the parsers reject before classifying).
+func TestClassifyNameBytes(t *testing.T) {
+	for k := fieldConnection; k <= fieldLocation; k++ {
+		for _, base := range []string{k.name(), strings.ToUpper(k.name())} {
+			for pos := range len(base) {
+				for c := 0x20; c < 0x100; c++ {
+					name := []byte(base)
+					name[pos] = byte(c)
+					if got, want := classifyName(name, false), slowKind(name); got != want {
+						t.Fatalf("%q: kind %d, want %d", name, got, want)
+					}
+				}
+			}
+		}
+	}
+}
+
 func TestClassifyName(t *testing.T) {
 	for _, tt := range []struct {
 		line string

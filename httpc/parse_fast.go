@@ -1,0 +1,123 @@
+package httpc
+
+// The one-pass parser for regular heads.
+//
+// Almost every server sends a head that uses none of the liberties spec §8
+// grants: a status line "HTTP/d.d ddd reason", field lines "name: value"
+// ending in CRLF, no CR anywhere else, no folding. parseRegular parses
+// such a head in one pass over its bytes, finding each line end once,
+// where the general path searches every line twice (for the end of the
+// head, then for the field) and treats every byte as possibly CR.
+//
+// It gives up at the first byte it does not expect and leaves the head to
+// the general path, which then parses it from the start; so it may only
+// ever accept a head the general path parses to the same result. The head
+// tests feed every head whole (this path) and byte by byte (the general
+// path, which resumes its search) and compare, and so does FuzzParseHead.
+
+import (
+	"bytes"
+	"encoding/binary"
+)
+
+// parseRegular parses a complete regular head at the start of buf (see
+// above) and returns its length, or 0 when buf holds no such head within
+// the size limit or it has more fields than allowed: the general path
+// then decides, and reports any error. h must be freshly reset.
+func (h *respHead) parseRegular(buf []byte) int {
+	limit := h.maxBytes
+	if limit <= 0 {
+		limit = DefaultMaxHeaderBytes
+	}
+	maxFields := h.maxFields
+	if maxFields <= 0 {
+		maxFields = DefaultMaxHeaderFields
+	}
+	buf = buf[:min(len(buf), limit)]
+	h.fields, h.kinds = h.fields[:0], 0
+	i, ok := h.regularStatus(buf)
+	if !ok {
+		return 0
+	}
+	lines := 1
+	for {
+		if i+1 < len(buf) && buf[i] == '\r' && buf[i+1] == '\n' {
+			// The empty line; every CR must have ended a line.
+			if bytes.Count(buf[:i], crByte) != lines {
+				return 0
+			}
+			h.text = buf[:i]
+			return i + 2
+		}
+		j := bytes.IndexByte(buf[i:], '\n')
+		if j < 1 || len(h.fields) == maxFields {
+			return 0 // incomplete, bare LF, over a limit
+		}
+		lf := i + j
+		if buf[lf-1] != '\r' || lf+1 == len(buf) || buf[lf+1] == ' ' || buf[lf+1] == '\t' {
+			return 0 // bare LF, unknown next line, folding
+		}
+		colon := bytes.IndexByte(buf[i:lf-1], ':')
+		if colon < 0 || hasControl(buf[i:i+colon]) {
+			return 0
+		}
+		name := i + colon
+		v := name + 1
+		for v < lf-1 && (buf[v] == ' ' || buf[v] == '\t') {
+			v++
+		}
+		kind := classifyName(buf[i:name], false)
+		h.kinds |= 1 << kind
+		h.fields = append(h.fields, field{name: spanOf(i, name), value: spanOf(v, lf-1), kind: kind})
+		lines++
+		i = lf + 1
+	}
+}
+
+// regularStatus parses a status line "HTTP/" DIGIT "." DIGIT SP 3DIGIT SP
+// reason CRLF whose version does not start with 0 and whose reason does
+// not start with white space, and returns the offset after it.
+func (h *respHead) regularStatus(buf []byte) (int, bool) {
+	const shortest = len("HTTP/1.1 200 x\r\n")
+	if len(buf) < shortest || string(buf[:5]) != "HTTP/" || buf[5] < '1' || buf[5] > '9' || buf[6] != '.' ||
+		!isDigit(buf[7]) || buf[8] != ' ' || !isDigit(buf[9]) || !isDigit(buf[10]) || !isDigit(buf[11]) ||
+		buf[12] != ' ' || buf[13] == '\r' || buf[13] == '\n' || isPerlSpace(buf[13]) {
+		return 0, false
+	}
+	j := bytes.IndexByte(buf[13:], '\n')
+	if j < 0 {
+		return 0, false
+	}
+	lf := 13 + j
+	if buf[lf-1] != '\r' {
+		return 0, false
+	}
+	h.version = spanOf(5, 8)
+	h.statusRaw = [3]byte{buf[9], buf[10], buf[11]}
+	h.status = int(buf[9]-'0')*100 + int(buf[10]-'0')*10 + int(buf[11]-'0')
+	h.reason, h.hasReason = spanOf(13, lf-1), true
+	return lf + 1, true
+}
+
+// hasControl reports whether b holds a byte below 0x20, eight bytes at a
+// time where b has eight (the last word may overlap the one before it): a
+// byte c < 0x20 is the only way for c - 0x20 to borrow while the top bit
+// of c is clear.
+func hasControl(b []byte) bool {
+	if len(b) < 8 {
+		for _, c := range b {
+			if c < 0x20 {
+				return true
+			}
+		}
+		return false
+	}
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	control := func(x uint64) bool { return (x-0x20*ones)&^x&highs != 0 }
+	for i := 0; i+8 < len(b); i += 8 {
+		if control(binary.LittleEndian.Uint64(b[i:])) {
+			return true
+		}
+	}
+	return control(binary.LittleEndian.Uint64(b[len(b)-8:]))
+}
