@@ -300,12 +300,15 @@ func isToken(s string) bool {
 
 // isTchar reports whether c is an RFC 9110 §5.6.2 tchar: a visible ASCII
 // character other than the delimiters "(),/:;<=>?@[\]{}.
-func isTchar(c byte) bool {
-	if c <= ' ' || c >= 0x7F {
-		return false
+func isTchar(c byte) bool { return tchars[c] }
+
+// tchars is isTchar as a table: a method is checked on every request.
+var tchars = func() (t [256]bool) {
+	for c := byte('!'); c < 0x7F; c++ {
+		t[c] = !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, rune(c))
 	}
-	return !strings.ContainsRune(`"(),/:;<=>?@[\]{}`, rune(c))
-}
+	return t
+}()
 
 // validTarget reports whether a URL can be sent as a request target: no
 // SP, no controls, no DEL.

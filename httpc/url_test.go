@@ -1,6 +1,7 @@
 package httpc
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -199,6 +200,16 @@ func TestIdempotentFastPath(t *testing.T) {
 	for _, m := range []string{"GET", "HEAD", "PUT", "DELETE", "OPTIONS", "POST", "PATCH", "TRACE", "MKCOL", "CONNECT", "get", ""} {
 		if idempotent(m) != idempotentMethods[m] {
 			t.Errorf("idempotent(%q) = %v", m, idempotent(m))
+		}
+	}
+}
+
+// TestTchar checks the tchar table against RFC 9110 §5.6.2's list.
+func TestTchar(t *testing.T) {
+	const tchar = "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	for c := range 256 {
+		if got, want := isTchar(byte(c)), strings.IndexByte(tchar, byte(c)) >= 0; got != want {
+			t.Errorf("isTchar(%#x) = %v", c, got)
 		}
 	}
 }

@@ -32,7 +32,7 @@ func appendRequest(dst []byte, call *Call, ua string) []byte {
 		dst = appendField(dst, f.Name, f.Value)
 	}
 	if cookies != "" {
-		dst = appendField(dst, "cookie", cookies)
+		dst = append(append(append(dst, "Cookie: "...), cookies...), "\r\n"...)
 	}
 	if userIndex(hs, "referer") < 0 {
 		dst = append(dst, "Referer: "...)
@@ -41,14 +41,14 @@ func appendRequest(dst []byte, call *Call, ua string) []byte {
 		dst = append(append(dst, u.RequestURI...), "\r\n"...)
 	}
 	if userIndex(hs, "user-agent") < 0 {
-		dst = appendField(dst, "user-agent", ua)
+		dst = append(append(append(dst, "User-agent: "...), ua...), "\r\n"...)
 	}
 	if call.setsLength() && call.opts.Body != nil {
 		dst = append(dst, "Content-length: "...)
 		dst = strconv.AppendInt(dst, int64(len(call.opts.Body)), 10)
 		dst = append(dst, "\r\n"...)
 	}
-	dst = appendField(dst, "connection", call.connectionValue())
+	dst = append(dst, call.connectionLine()...)
 	if userIndex(hs, "te") < 0 {
 		dst = append(dst, "Te: trailers\r\n"...)
 	}
@@ -94,14 +94,15 @@ func (call *Call) setsLength() bool {
 	return len(call.opts.Body) > 0 || call.method != "GET"
 }
 
-func (call *Call) connectionValue() string {
+// connectionLine returns the Connection field line (spec §4.4).
+func (call *Call) connectionLine() string {
 	switch {
 	case !call.persistent:
-		return "close, Te"
+		return "Connection: close, Te\r\n"
 	case call.keepalive:
-		return "keep-alive, Te"
+		return "Connection: keep-alive, Te\r\n"
 	}
-	return "Te"
+	return "Connection: Te\r\n"
 }
 
 func (call *Call) cookieHeader() string {
@@ -112,7 +113,8 @@ func (call *Call) cookieHeader() string {
 }
 
 // appendField appends "Name: value\r\n" with the name lower-cased and its
-// first letter upper-cased.
+// first letter upper-cased, as AnyEvent sends user headers (the client's
+// own are written spelled so).
 func appendField(dst []byte, name, value string) []byte {
 	for i := 0; i < len(name); i++ {
 		b := name[i]
