@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"runtime"
@@ -193,6 +194,13 @@ func measureRun(client string, run func() tally) *result {
 // -client), pinned to cpu unless it is negative, with GOMAXPROCS=1, and
 // returns its report.
 func runChild(exe string, ld load) (*result, error) {
+	return runChildUnder(nil, nil, exe, ld, os.Stderr)
+}
+
+// runChildUnder is runChild with the child started by the command wrap
+// (valgrind, say; nil for none), env added to its environment, and its
+// standard error written to stderr.
+func runChildUnder(wrap, env []string, exe string, ld load, stderr io.Writer) (*result, error) {
 	argv := []string{exe, "-client", ld.client, "-url", ld.url, "-conns", strconv.Itoa(ld.conns),
 		"-requests", strconv.Itoa(ld.requests), "-duration", ld.duration.String(),
 		"-warmup", strconv.Itoa(ld.warmup), "-bodylen", strconv.Itoa(ld.bodyLen)}
@@ -202,6 +210,7 @@ func runChild(exe string, ld load) (*result, error) {
 	if ld.collect > 0 {
 		argv = append(argv, "-collect", ld.collect.String())
 	}
+	argv = append(wrap[:len(wrap):len(wrap)], argv...)
 	if ld.cpu >= 0 {
 		var pinned bool
 		if argv, pinned = measure.Taskset(ld.cpu, argv); !pinned {
@@ -212,8 +221,8 @@ func runChild(exe string, ld load) (*result, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*ld.duration+30*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, argv[0], argv[1:]...)
-	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
-	cmd.Stderr = os.Stderr
+	cmd.Env = append(append(os.Environ(), "GOMAXPROCS=1"), env...)
+	cmd.Stderr = stderr
 	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 	out, err := cmd.Output()
 	if err != nil {

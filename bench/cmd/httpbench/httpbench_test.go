@@ -205,3 +205,30 @@ func TestParseFlags(t *testing.T) {
 		}
 	}
 }
+
+// TestCallgrindParts checks -callgrind's flag default, its client list,
+// the median of its rounds and the reading of callgrind's summary.
+func TestCallgrindParts(t *testing.T) {
+	cfg, err := parseFlags([]string{"-callgrind", "-clients", "httpc,wrk,fasthttp", "-pin=false"})
+	if err != nil || !cfg.callgrind || cfg.requests != 25000 {
+		t.Fatalf("parseFlags = %+v, %v", cfg, err)
+	}
+	if cfg, _ := parseFlags([]string{"-callgrind", "-requests", "100", "-pin=false"}); cfg.requests != 100 {
+		t.Errorf("-requests 100 with -callgrind gave %d", cfg.requests)
+	}
+	if got := callgrindClients(cfg.clients); strings.Join(got, ",") != "httpc,fasthttp" {
+		t.Errorf("callgrindClients = %q", got)
+	}
+	for _, tc := range []struct {
+		rounds []float64
+		want   float64
+	}{{[]float64{3}, 3}, {[]float64{5, 1, 3}, 3}, {[]float64{4, 1, 2, 3}, 2.5}} {
+		if got := (&instructionCount{perReq: tc.rounds}).median(); got != tc.want {
+			t.Errorf("median %v = %v, want %v", tc.rounds, got, tc.want)
+		}
+	}
+	out := "==123== Events    : Ir\n==123== Collected : 1234567\n==123== \n==123== I   refs:      1,234,567\n"
+	if m := collected.FindStringSubmatch(out); m == nil || m[1] != "1234567" {
+		t.Errorf("collected = %q", m)
+	}
+}

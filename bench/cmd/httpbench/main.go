@@ -4,7 +4,7 @@
 //
 //	httpbench [-server auto|nginx|evio] [-conns 64] [-requests 500000] [-duration 5s]
 //	          [-rounds 1] [-clients httpc,net/http,fasthttp,wrk[,httpc-plain,httpc-collect]]
-//	          [-collect 50µs]
+//	          [-collect 50µs] [-callgrind]
 //
 // The server is nginx when it is installed (its own temporary
 // configuration: one worker process, access log off, keep-alive requests
@@ -57,6 +57,11 @@
 // drifting during the run moves less than the sums. -cpuprofile DIR writes a pprof CPU
 // profile of each Go client's measured load (httpc-1.pprof, ...; the
 // profiler's own cost is then in the figures).
+//
+// -callgrind prints, instead of the table, the user-mode instructions per
+// request of each Go client, counted by valgrind's callgrind tool (-requests
+// then defaults to 25000): a figure of the client's own code that does not
+// move with the machine's load as CPU time does (callgrind.go).
 package main
 
 import (
@@ -87,12 +92,17 @@ func main() {
 			os.Exit(1)
 		}
 	}
-	rep, err := run(cfg)
-	if rep != nil {
-		rep.print(os.Stdout)
-	}
-	if err == nil && rep.errors() > 0 {
-		err = fmt.Errorf("%d requests failed", rep.errors())
+	if cfg.callgrind {
+		err = callgrindMain(cfg)
+	} else {
+		var rep *report
+		rep, err = run(cfg)
+		if rep != nil {
+			rep.print(os.Stdout)
+		}
+		if err == nil && rep.errors() > 0 {
+			err = fmt.Errorf("%d requests failed", rep.errors())
+		}
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "httpbench:", err)
@@ -131,6 +141,9 @@ type config struct {
 	log      bool          // progress on stderr
 	profile  string        // directory for CPU profiles of the Go clients, "" for none
 	collect  time.Duration // IOCollectInterval of httpc-collect's loop
+	// callgrind counts user-mode instructions per request under valgrind
+	// instead of measuring CPU time (callgrind.go).
+	callgrind bool
 }
 
 func parseFlags(args []string) (config, error) {
@@ -147,8 +160,12 @@ func parseFlags(args []string) (config, error) {
 	fs.BoolVar(&cfg.log, "v", false, "log each measurement to stderr")
 	fs.DurationVar(&cfg.collect, "collect", 50*time.Microsecond, "loop.Config.IOCollectInterval of the httpc-collect client")
 	fs.StringVar(&cfg.profile, "cpuprofile", "", "directory for a CPU profile of each Go client's measured load (CLIENT-ROUND.pprof)")
+	fs.BoolVar(&cfg.callgrind, "callgrind", false, "count user-mode instructions per request of the Go clients under valgrind's callgrind (-requests default 25000)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
+	}
+	if cfg.callgrind && !flagSet(fs, "requests") {
+		cfg.requests = 25000 // callgrind runs a client some fifty times slower
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments %q", fs.Args())
@@ -174,6 +191,13 @@ func parseFlags(args []string) (config, error) {
 	var err error
 	cfg.exe, err = os.Executable()
 	return cfg, err
+}
+
+// flagSet reports whether the command line set the flag called name.
+func flagSet(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
 }
 
 func known(client string) bool {
