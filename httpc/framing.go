@@ -203,6 +203,13 @@ func contentLength(h *respHead) (n int64, ok bool, err error) {
 			continue
 		}
 		v := cleanBytes(h.value(f), h.hasCR)
+		if m, valid := parseDecimal(v); valid { // one bare number, the usual value
+			if n >= 0 && m != n {
+				return 0, false, errLengthMismatch
+			}
+			n = m
+			continue
+		}
 		for {
 			elem, rest, more := v, []byte(nil), false
 			if i := bytes.IndexByte(v, ','); i >= 0 {
