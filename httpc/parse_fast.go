@@ -34,43 +34,43 @@ func (h *respHead) parseRegular(buf []byte) int {
 		maxFields = DefaultMaxHeaderFields
 	}
 	buf = buf[:min(len(buf), limit)]
-	h.fields, h.kinds = h.fields[:0], 0
 	i, ok := h.regularStatus(buf)
 	if !ok {
 		return 0
 	}
+	fields, kinds := h.fields[:0], uint8(0) // kept in h only on success
 	lines := 1
 	for {
-		if i+1 < len(buf) && buf[i] == '\r' && buf[i+1] == '\n' {
+		rest := buf[i:]
+		if len(rest) >= 2 && rest[0] == '\r' && rest[1] == '\n' {
 			// The empty line; every CR must have ended a line.
 			if bytes.Count(buf[:i], crByte) != lines {
 				return 0
 			}
-			h.text = buf[:i]
+			h.text, h.fields, h.kinds = buf[:i], fields, kinds
 			return i + 2
 		}
-		j := bytes.IndexByte(buf[i:], '\n')
-		if j < 1 || len(h.fields) == maxFields {
+		lf := bytes.IndexByte(rest, '\n')
+		if lf < 1 || len(fields) == maxFields {
 			return 0 // incomplete, bare LF, over a limit
 		}
-		lf := i + j
-		if buf[lf-1] != '\r' || lf+1 == len(buf) || buf[lf+1] == ' ' || buf[lf+1] == '\t' {
+		if rest[lf-1] != '\r' || lf+1 == len(rest) || rest[lf+1] == ' ' || rest[lf+1] == '\t' {
 			return 0 // bare LF, unknown next line, folding
 		}
-		colon := bytes.IndexByte(buf[i:lf-1], ':')
-		if colon < 0 || hasControl(buf[i:i+colon]) {
+		line := rest[:lf-1]
+		colon := bytes.IndexByte(line, ':')
+		if colon < 0 || hasControl(line[:colon]) {
 			return 0
 		}
-		name := i + colon
-		v := name + 1
-		for v < lf-1 && (buf[v] == ' ' || buf[v] == '\t') {
+		v := colon + 1
+		for v < len(line) && (line[v] == ' ' || line[v] == '\t') {
 			v++
 		}
-		kind := classifyName(buf[i:name], false)
-		h.kinds |= 1 << kind
-		h.fields = append(h.fields, field{name: spanOf(i, name), value: spanOf(v, lf-1), kind: kind})
+		kind := classifyName(line[:colon], false)
+		kinds |= 1 << (kind & 7)
+		fields = append(fields, field{name: spanOf(i, i+colon), value: spanOf(i+v, i+len(line)), kind: kind})
 		lines++
-		i = lf + 1
+		i += lf + 1
 	}
 }
 
