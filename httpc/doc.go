@@ -73,7 +73,11 @@
 //
 // # Buffers
 //
-// Heads and bodies are parsed in the connection's read buffer. The body
+// Heads and bodies are parsed in the connection's read buffer, without
+// copying. A head that arrives whole and uses none of the liberties of
+// spec §8 (the usual one) is parsed in one pass (parse_fast.go); any
+// other head, or one arriving in pieces, takes the general path that
+// reproduces AnyEvent's parsing in full (parse.go). The body
 // given to the DoneFunc and the Response's raw header lines share one
 // allocation; the header map is built only when [Response.Header] or
 // [Response.Get] is first called. Pieces given to OnBody are views valid
@@ -106,9 +110,9 @@
 //     fails with 597 "Invalid Content-Length" instead of meaning 0 (or a
 //     Perl number); on a redirect that is followed, the error is kept in
 //     the Redirect hop and the redirect followed, as AnyEvent does with
-//     the errors its body parser finds (spec §9.4). Transfer-Encoding is chunked only when chunked is the
-//     final coding (RFC 9112), not whenever the word occurs (W8,
-//     [CompatFraming]).
+//     the errors its body parser finds (spec §9.4). Transfer-Encoding is
+//     chunked only when chunked is the final coding (RFC 9112), not
+//     whenever the word occurs (W8, [CompatFraming]).
 //   - A response that arrives while the request is still being sent, from
 //     a server that then closes the connection (a 413 refusing an
 //     upload), is the result: the client reads what the socket holds
