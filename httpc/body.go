@@ -144,7 +144,7 @@ func keepAliveVote(rh *respHead, version string) bool {
 // or keepalive, from 1.1 on unless it holds close.
 func connectionVote(v []byte, below bool) bool {
 	switch {
-	case equalFoldASCII(v, "keep-alive"): // the common values, either version
+	case isKeepAlive(v): // the common values, either version
 		return true
 	case equalFoldASCII(v, "close"):
 		return false
@@ -153,6 +153,17 @@ func connectionVote(v []byte, below bool) bool {
 	}
 	return !hasWordFold(v, "close")
 }
+
+// isKeepAlive reports whether v is "keep-alive" in any ASCII case,
+// comparing a folded word (see classifyName) and checking the hyphen,
+// the one byte the fold would confuse with CR.
+func isKeepAlive(v []byte) bool {
+	return len(v) == len("keep-alive") && fold64(v) == wordKeepAli && v[4] == '-' &&
+		v[8]|0x20 == 'v' && v[9]|0x20 == 'e'
+}
+
+// wordKeepAli is the folded first word of "keep-alive".
+var wordKeepAli = fold64([]byte("keep-ali"))
 
 // startBody runs OnHeader and the first matching rule of spec §10.1.
 func (c *conn) startBody(h *loop.Handle) {

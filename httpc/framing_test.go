@@ -184,3 +184,24 @@ func TestConnectionVote(t *testing.T) {
 		}
 	}
 }
+
+// TestIsKeepAlive compares the folded-word check with equalFoldASCII for
+// every value that differs from "keep-alive" in one byte.
+func TestIsKeepAlive(t *testing.T) {
+	for _, base := range []string{"keep-alive", "KEEP-ALIVE"} {
+		for pos := range len(base) {
+			for c := range 256 {
+				v := []byte(base)
+				v[pos] = byte(c)
+				if got, want := isKeepAlive(v), equalFoldASCII(v, "keep-alive"); got != want {
+					t.Fatalf("%q: %v, want %v", v, got, want)
+				}
+			}
+		}
+	}
+	for _, v := range []string{"", "keep-aliv", "keep-alive ", "keep-alive,"} {
+		if isKeepAlive([]byte(v)) {
+			t.Errorf("%q: keep-alive", v)
+		}
+	}
+}
