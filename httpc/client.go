@@ -53,10 +53,12 @@ type Client struct {
 	hosts  map[string]*hostSlots
 	pool   map[poolKey]*idlePool
 	active int
-	spare  []*hostSlots         // recycled slot records
-	wbuf   []byte               // scratch for request heads, shared by all conns
-	trace  func(from, to Phase) // test hook: every phase transition
-	rh     respHead             // head parser state, shared: see conn.readHead
+	spare  []*hostSlots // recycled slot records
+	wbuf   []byte       // scratch for request heads, shared by all conns
+	// lastHead is the head of the last request made without options.
+	lastHead headMemo
+	trace    func(from, to Phase) // test hook: every phase transition
+	rh       respHead             // head parser state, shared: see conn.readHead
 	// lastURL is the URL of the last request that passed setURL's checks
 	// (see Call.setURL); lastURL.Raw is "" before the first.
 	lastURL urlParts

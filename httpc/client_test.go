@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -311,6 +312,48 @@ func TestRequestBodySizes(t *testing.T) {
 			if got != string(body) || !slices.Contains(hdrs, fmt.Sprintf("Content-length: %d", n)) {
 				t.Fatalf("%d bytes: request %d carried %d bytes, headers %q", n, i, len(got), hdrs)
 			}
+		}
+	}
+}
+
+// TestHeadMemo: a request without options reuses the head built for the
+// last one only when nothing it depends on changed. Each request is sent
+// twice, with nil options (the memo) and with empty ones (built afresh),
+// and the two must reach the server byte for byte the same.
+func TestHeadMemo(t *testing.T) {
+	l, cl := newClient(t)
+	s := startServer(t, answerBy(func(string) string { return "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" }))
+	withUser := strings.Replace(s.URL("/a"), "http://", "http://u:p@", 1)
+	steps := []struct {
+		name, method, url string
+		change            func()
+	}{
+		{"first", "GET", s.URL("/a"), nil},
+		{"same", "GET", s.URL("/a"), nil},
+		{"user agent", "GET", s.URL("/a"), func() { cl.UserAgent = "other/1" }},
+		{"method", "OPTIONS", s.URL("/a"), nil},
+		{"url", "GET", s.URL("/b?q"), nil},
+		{"not persistent", "PATCH", s.URL("/b?q"), nil},
+		{"userinfo", "GET", withUser, nil},
+		{"compat credentials", "GET", withUser, func() { cl.Compat |= CompatCredentials }},
+	}
+	var memo []string
+	for _, st := range steps {
+		if st.change != nil {
+			st.change()
+		}
+		n := len(s.Requests())
+		checkStatus(t, do(t, l, cl, st.method, st.url, nil), 200, "OK")
+		checkStatus(t, do(t, l, cl, st.method, st.url, &Options{}), 200, "OK")
+		reqs := s.Requests()[n:]
+		if len(reqs) != 2 || reqs[0] != reqs[1] {
+			t.Fatalf("%s: memo and fresh heads differ:\n%q", st.name, reqs)
+		}
+		memo = append(memo, reqs[0])
+	}
+	for i := 1; i < len(memo); i++ {
+		if (memo[i] == memo[i-1]) != (steps[i].name == "same") {
+			t.Errorf("%s: head %q after %q", steps[i].name, memo[i], memo[i-1])
 		}
 	}
 }

@@ -158,6 +158,12 @@ func (c *conn) writeRequest() {
 	if c.cd != nil {
 		c.cd.reset()
 	}
+	c.sentMark = c.h.Written()
+	if call.opts == &noOptions { // no headers, body or callbacks: see lastHead
+		c.h.Write(cl.lastHead.head(call, cl.userAgent(), cl.Compat))
+		c.enter(PhaseHeader)
+		return
+	}
 	w := appendRequest(cl.wbuf[:0], call, cl.userAgent())
 	if call.opts.OnRequestHead != nil {
 		call.noteRequestHead(w)
@@ -166,7 +172,6 @@ func (c *conn) writeRequest() {
 	if len(b) <= smallBody {
 		w = append(w, b...)
 	}
-	c.sentMark = c.h.Written()
 	c.h.Write(w)
 	if len(b) > smallBody {
 		c.h.WriteOwned(b) // queued, not copied: Options.Body says so

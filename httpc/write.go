@@ -55,6 +55,36 @@ func appendRequest(dst []byte, call *Call, ua string) []byte {
 	return append(dst, "\r\n"...)
 }
 
+// headMemo keeps the request head last built for a request without
+// options (nil Options: no headers, cookies, body or callbacks), with
+// everything else that head depends on, so that a run of identical
+// requests (a poller, a load generator) copies it instead of building it
+// again. Nothing of the head is left out of the key: the method, the URL
+// (which fixes Host, the request target and Referer), the User-Agent,
+// the Connection line (persistent, keepalive), the origin flag and the
+// Compat flags.
+type headMemo struct {
+	method, url, ua string
+	compat          Compat
+	persistent      bool
+	keepalive       bool
+	foreign         bool
+	bytes           []byte
+}
+
+// head returns the head of call, which has no options, building it when
+// call differs from the last one. The bytes belong to the memo: the
+// caller copies them (Handle.Write does) before the next call.
+func (m *headMemo) head(call *Call, ua string, compat Compat) []byte {
+	if m.bytes == nil || call.method != m.method || call.u.Raw != m.url || ua != m.ua || compat != m.compat ||
+		call.persistent != m.persistent || call.keepalive != m.keepalive || call.foreign != m.foreign {
+		*m = headMemo{method: call.method, url: call.u.Raw, ua: ua, compat: compat,
+			persistent: call.persistent, keepalive: call.keepalive, foreign: call.foreign,
+			bytes: appendRequest(m.bytes[:0], call, ua)}
+	}
+	return m.bytes
+}
+
 // userIndex returns the index of the last user header named name
 // (case-insensitively), or -1. Later fields win (AnyEvent: hash keys).
 func userIndex(hs []HeaderField, name string) int {
