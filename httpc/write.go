@@ -62,7 +62,9 @@ func appendRequest(dst []byte, call *Call, ua string) []byte {
 // again. Nothing of the head is left out of the key: the method, the URL
 // (which fixes Host, the request target and Referer), the User-Agent,
 // the Connection line (persistent, keepalive), the origin flag and the
-// Compat flags.
+// Compat flags; whatever appendRequest comes to depend on (a proxy's
+// request target, say) must join them, and TestHeadMemo compares the
+// memo with a fresh build.
 type headMemo struct {
 	method, url, ua string
 	compat          Compat
