@@ -107,10 +107,6 @@ const (
 // classifyName returns the kind of a field name, ignoring ASCII case and
 // CR bytes (which AnyEvent deletes); cr says whether name holds a CR. The
 // name must hold no other control byte (both parsers reject those first).
-//
-// Without CRs the names are compared eight bytes at a time, each byte
-// ORed with 0x20: that folds exactly the ASCII upper-case letters onto the
-// lower-case ones, and maps no other byte but CR onto a letter or "-".
 func classifyName(name []byte, cr bool) fieldKind {
 	if cr {
 		for _, k := range [...]fieldKind{fieldConnection, fieldContentLength, fieldTransferEncoding, fieldLocation} {
@@ -120,6 +116,15 @@ func classifyName(name []byte, cr bool) fieldKind {
 		}
 		return fieldOther
 	}
+	return classifyPlain(name)
+}
+
+// classifyPlain is classifyName for a name without CR or other control
+// bytes (the one-pass parser calls it directly). It compares eight bytes
+// at a time, each byte ORed with 0x20: that folds exactly the ASCII
+// upper-case letters onto the lower-case ones, and maps no other byte but
+// CR onto a letter or "-".
+func classifyPlain(name []byte) fieldKind {
 	switch len(name) {
 	case len("location"):
 		if fold64(name) == wordLocation {

@@ -18,6 +18,7 @@ package httpc
 import (
 	"bytes"
 	"encoding/binary"
+	"math/bits"
 )
 
 // parseRegular parses a complete regular head at the start of buf (see
@@ -50,23 +51,20 @@ func (h *respHead) parseRegular(buf []byte) int {
 			h.text, h.fields, h.kinds = buf[:i], fields, kinds
 			return i + 2
 		}
-		lf := bytes.IndexByte(rest, '\n')
-		if lf < 1 || len(fields) == maxFields {
-			return 0 // incomplete, bare LF, over a limit
+		colon := nameEnd(rest)
+		if colon < 0 || len(fields) == maxFields {
+			return 0 // a control byte before any colon (CR, LF), over a limit
 		}
-		if rest[lf-1] != '\r' || lf+1 == len(rest) || rest[lf+1] == ' ' || rest[lf+1] == '\t' {
-			return 0 // bare LF, unknown next line, folding
+		lf := colon + bytes.IndexByte(rest[colon:], '\n')
+		if lf < colon || rest[lf-1] != '\r' || lf+1 == len(rest) || rest[lf+1] == ' ' || rest[lf+1] == '\t' {
+			return 0 // incomplete, bare LF, unknown next line, folding
 		}
 		line := rest[:lf-1]
-		colon := bytes.IndexByte(line, ':')
-		if colon < 0 || hasControl(line[:colon]) {
-			return 0
-		}
 		v := colon + 1
 		for v < len(line) && (line[v] == ' ' || line[v] == '\t') {
 			v++
 		}
-		kind := classifyName(line[:colon], false)
+		kind := classifyPlain(line[:colon])
 		kinds |= 1 << (kind & 7)
 		fields = append(fields, field{name: spanOf(i, i+colon), value: spanOf(i+v, i+len(line)), kind: kind})
 		lines++
@@ -99,25 +97,35 @@ func (h *respHead) regularStatus(buf []byte) (int, bool) {
 	return lf + 1, true
 }
 
-// hasControl reports whether b holds a byte below 0x20, eight bytes at a
-// time where b has eight (the last word may overlap the one before it): a
-// byte c < 0x20 is the only way for c - 0x20 to borrow while the top bit
-// of c is clear.
-func hasControl(b []byte) bool {
-	if len(b) < 8 {
-		for _, c := range b {
-			if c < 0x20 {
-				return true
+// nameEnd returns the offset of the colon that ends the field name at
+// the start of b, or -1 when a control byte (CR and LF included) comes
+// first or b ends before a colon. It looks at eight bytes at a time: in
+// each word it marks the colons and the bytes below 0x20 exactly (no
+// carry crosses a byte: every sum stays below 0x100) and takes the first
+// mark.
+func nameEnd(b []byte) int {
+	const ones, highs, lows = 0x0101010101010101, 0x8080808080808080, 0x7f7f7f7f7f7f7f7f
+	i := 0
+	for ; i+8 <= len(b); i += 8 {
+		x := binary.LittleEndian.Uint64(b[i:])
+		y := x ^ (':' * ones)
+		colons := ^(((y & lows) + lows) | y) & highs
+		controls := ^(((x & lows) + 0x60*ones) | x) & highs
+		if m := colons | controls; m != 0 {
+			k := i + bits.TrailingZeros64(m)/8
+			if b[k] != ':' {
+				return -1
 			}
-		}
-		return false
-	}
-	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	control := func(x uint64) bool { return (x-0x20*ones)&^x&highs != 0 }
-	for i := 0; i+8 < len(b); i += 8 {
-		if control(binary.LittleEndian.Uint64(b[i:])) {
-			return true
+			return k
 		}
 	}
-	return control(binary.LittleEndian.Uint64(b[len(b)-8:]))
+	for ; i < len(b); i++ {
+		switch c := b[i]; {
+		case c == ':':
+			return i
+		case c < 0x20:
+			return -1
+		}
+	}
+	return -1
 }

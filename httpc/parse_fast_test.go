@@ -102,39 +102,51 @@ func regularSummary(h *respHead, n int, err error) string {
 	return s
 }
 
-// TestHasControl compares the word-at-a-time check with a byte loop, for
-// every byte value at every position of short and word-sized names.
-func TestHasControl(t *testing.T) {
-	slow := func(b []byte) bool {
-		for _, c := range b {
-			if c < 0x20 {
-				return true
+// TestNameEnd compares the word-at-a-time search with a byte loop, for
+// every byte value at every position of lines short and long, with and
+// without a colon after it.
+func TestNameEnd(t *testing.T) {
+	slow := func(b []byte) int {
+		for i, c := range b {
+			switch {
+			case c == ':':
+				return i
+			case c < 0x20:
+				return -1
 			}
 		}
-		return false
+		return -1
 	}
-	for _, size := range []int{1, 7, 8, 9, 16, 17} {
-		for pos := range size {
-			for c := range 256 {
-				b := make([]byte, size)
-				for i := range b {
-					b[i] = 'a'
-				}
-				b[pos] = byte(c)
-				if got := hasControl(b); got != slow(b) {
-					t.Fatalf("%q: %v", b, got)
+	for _, size := range []int{1, 7, 8, 9, 15, 16, 17, 24} {
+		for _, colonAt := range []int{-1, 0, size / 2, size - 1} {
+			for pos := range size {
+				for c := range 256 {
+					b := make([]byte, size)
+					for i := range b {
+						b[i] = 'a'
+					}
+					if colonAt >= 0 {
+						b[colonAt] = ':'
+					}
+					b[pos] = byte(c)
+					if got, want := nameEnd(b), slow(b); got != want {
+						t.Fatalf("%q: %d, want %d", b, got, want)
+					}
 				}
 			}
 		}
 	}
 	r := rand.New(rand.NewPCG(1, 2))
-	for range 100000 {
-		b := make([]byte, r.IntN(24))
+	for range 200000 {
+		b := make([]byte, r.IntN(40))
 		for i := range b {
 			b[i] = byte(0x18 + r.IntN(0xe8)) // mostly above the controls
+			if r.IntN(16) == 0 {
+				b[i] = ':'
+			}
 		}
-		if got := hasControl(b); got != slow(b) {
-			t.Fatalf("%q: %v", b, got)
+		if got, want := nameEnd(b), slow(b); got != want {
+			t.Fatalf("%q: %d, want %d", b, got, want)
 		}
 	}
 }

@@ -50,17 +50,17 @@ const (
 
 // legalNext[p] has bit q set when p → q is a legal transition.
 var legalNext = [...]uint16{
-	PhaseResolve: bits(PhaseConnect, PhaseDone),
-	PhaseConnect: bits(PhaseConnect, PhaseProxy, PhaseTLS, PhaseWrite, PhaseDone),
-	PhaseProxy:   bits(PhaseTLS, PhaseWrite, PhaseDone),
-	PhaseTLS:     bits(PhaseWrite, PhaseDone),
-	PhaseWrite:   bits(PhaseHeader, PhaseDone),
-	PhaseHeader:  bits(PhaseHeader, PhaseBody, PhaseDone),
-	PhaseBody:    bits(PhaseDone),
-	PhaseDone:    bits(PhaseWrite),
+	PhaseResolve: phaseSet(PhaseConnect, PhaseDone),
+	PhaseConnect: phaseSet(PhaseConnect, PhaseProxy, PhaseTLS, PhaseWrite, PhaseDone),
+	PhaseProxy:   phaseSet(PhaseTLS, PhaseWrite, PhaseDone),
+	PhaseTLS:     phaseSet(PhaseWrite, PhaseDone),
+	PhaseWrite:   phaseSet(PhaseHeader, PhaseDone),
+	PhaseHeader:  phaseSet(PhaseHeader, PhaseBody, PhaseDone),
+	PhaseBody:    phaseSet(PhaseDone),
+	PhaseDone:    phaseSet(PhaseWrite),
 }
 
-func bits(ps ...Phase) uint16 {
+func phaseSet(ps ...Phase) uint16 {
 	var b uint16
 	for _, p := range ps {
 		b |= 1 << p
