@@ -32,3 +32,25 @@ func TestMakeTargets(t *testing.T) {
 		t.Errorf(".ci/run must run make test: %v\n%s", err, ci)
 	}
 }
+
+// TestNoBinariesCommitted: a program built with go build inside a
+// package directory once reached a commit. No tracked file may be an
+// executable (ELF) image; .gitignore names the usual outputs.
+func TestNoBinariesCommitted(t *testing.T) {
+	out, err := exec.Command("git", "ls-files", "-z").Output()
+	if err != nil {
+		t.Fatalf("git ls-files: %v", err)
+	}
+	for _, name := range strings.Split(strings.TrimRight(string(out), "\x00"), "\x00") {
+		f, err := os.Open(name)
+		if err != nil {
+			continue // deleted in the work tree
+		}
+		head := make([]byte, 4)
+		n, _ := f.Read(head)
+		f.Close()
+		if n == 4 && string(head) == "\x7fELF" {
+			t.Errorf("%s is a compiled program; remove it and list it in .gitignore", name)
+		}
+	}
+}

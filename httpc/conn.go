@@ -144,7 +144,8 @@ func (c *conn) reuse(call *Call) {
 }
 
 // writeRequest writes the request head and body, then waits for the head.
-// The head is built in the client's scratch buffer: Handle.Write copies
+// The head is built in the client's scratch buffer, or taken from the
+// client's headMemo for a request without options: Handle.Write copies
 // what it cannot write at once, so no connection holds a write buffer of
 // its own (PERFORMANCE.md P5). Small bodies go out with the head in one
 // write.

@@ -6,12 +6,13 @@ import (
 	"time"
 )
 
-// appendRequest appends call's request head (and a small body) to dst in
-// the wire format of spec §4.4: request line, then Host, the user's
-// headers, Cookie, Referer (without userinfo unless CompatCredentials),
-// User-agent, Content-length, Connection, Te
-// (a deterministic order; AnyEvent's is hash order). Header names are sent
-// lower-cased with the first letter upper-cased, as AnyEvent does.
+// appendRequest appends call's request head, through its empty line, to
+// dst in the wire format of spec §4.4: request line, then Host, the
+// user's headers, Cookie, Referer (without userinfo unless
+// CompatCredentials), User-agent, Content-length, Connection, Te (a
+// deterministic order; AnyEvent's is hash order). User header names are
+// sent lower-cased with the first letter upper-cased, as AnyEvent does.
+// The body is writeRequest's business.
 func appendRequest(dst []byte, call *Call, ua string) []byte {
 	u := &call.u
 	dst = append(dst, call.method...)

@@ -33,6 +33,10 @@ import (
 	"github.com/anyevent-go/anyevent/bench/internal/measure"
 )
 
+// callgrindMinRequests is the least -requests -callgrind accepts: the
+// short run has a fifth of them, and the two must differ.
+const callgrindMinRequests = 10
+
 // callgrindClients are the clients -callgrind measures: the Go ones.
 func callgrindClients(clients []string) []string {
 	var out []string
@@ -97,7 +101,7 @@ func runCallgrind(cfg config, p *peer, w io.Writer) error {
 			if err != nil {
 				return fmt.Errorf("%s: %w", c, err)
 			}
-			ic.perReq = append(ic.perReq, float64(long-base)/float64(cfg.requests-short))
+			ic.perReq = append(ic.perReq, float64(int64(long)-int64(base))/float64(cfg.requests-short))
 		}
 		counts = append(counts, ic)
 	}

@@ -216,6 +216,11 @@ func TestCallgrindParts(t *testing.T) {
 	if cfg, _ := parseFlags([]string{"-callgrind", "-requests", "100", "-pin=false"}); cfg.requests != 100 {
 		t.Errorf("-requests 100 with -callgrind gave %d", cfg.requests)
 	}
+	for _, bad := range [][]string{{"-clients", "wrk"}, {"-requests", "5"}} {
+		if _, err := parseFlags(append([]string{"-callgrind", "-pin=false"}, bad...)); err == nil {
+			t.Errorf("parseFlags(-callgrind %q) accepted", bad)
+		}
+	}
 	if got := callgrindClients(cfg.clients); strings.Join(got, ",") != "httpc,fasthttp" {
 		t.Errorf("callgrindClients = %q", got)
 	}

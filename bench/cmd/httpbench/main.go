@@ -181,6 +181,9 @@ func parseFlags(args []string) (config, error) {
 		}
 		cfg.clients = append(cfg.clients, c)
 	}
+	if cfg.callgrind && (len(callgrindClients(cfg.clients)) == 0 || cfg.requests < callgrindMinRequests) {
+		return cfg, fmt.Errorf("-callgrind needs a Go client in -clients and -requests of at least %d", callgrindMinRequests)
+	}
 	if cfg.conns < 1 || cfg.requests < 1 || cfg.duration <= 0 || cfg.warmup < 0 || cfg.rounds < 1 || cfg.collect <= 0 {
 		return cfg, errors.New("-conns, -requests, -rounds, -duration and -collect must be positive, -warmup not negative")
 	}
