@@ -97,19 +97,8 @@ func TestHandleParams(t *testing.T) {
 // user's.
 func TestCookies(t *testing.T) {
 	l, cl := newClient(t)
-	s := startServer(t, func(c *testserver.Conn) {
-		for {
-			req, err := c.ReadRequest()
-			if err != nil {
-				return
-			}
-			if strings.HasPrefix(req, "GET /set ") {
-				c.Write("HTTP/1.1 200 OK\r\nSet-Cookie: s=2; Path=/\r\nContent-Length: 0\r\n\r\n")
-			} else {
-				c.Write("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
-			}
-		}
-	})
+	s := startServer(t, answerByLine("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", map[string]string{
+		"GET /set ": "HTTP/1.1 200 OK\r\nSet-Cookie: s=2; Path=/\r\nContent-Length: 0\r\n\r\n"}))
 	jar := cookie.NewJar()
 	user := []HeaderField{{Name: "cookie", Value: "c=1"}}
 	ok := map[string]string{"content-length": "0"}

@@ -265,7 +265,6 @@ func parseHead(buf []byte, h *respHead) (n int, err error) {
 		if n := h.parseRegular(buf); n > 0 {
 			return n, nil
 		}
-		h.version, h.reason, h.hasReason, h.status, h.statusRaw = span{}, span{}, false, 0, [3]byte{}
 	}
 	return parseGeneral(buf, h)
 }
@@ -315,10 +314,7 @@ func isInformational(status int) bool {
 // b.scan and only looks at the first maxBytes bytes: a block that does not
 // end within them is errHeadSize.
 func (b *fieldBlock) findEnd(buf []byte) (end, n int, err error) {
-	limit := b.maxBytes
-	if limit <= 0 {
-		limit = DefaultMaxHeaderBytes
-	}
+	limit := b.byteLimit()
 	search := buf[:min(len(buf), limit)]
 	i := min(b.scan, len(search))
 	for {
@@ -359,10 +355,7 @@ func (b *fieldBlock) findEnd(buf []byte) (end, n int, err error) {
 // end its lines (one each), no value holds one; otherwise hasCR is set,
 // which may be more often than needed but never too rarely.
 func (b *fieldBlock) parseFields(text []byte, i int) error {
-	limit := b.maxFields
-	if limit <= 0 {
-		limit = DefaultMaxHeaderFields
-	}
+	limit := b.fieldLimit()
 	b.text = text
 	crs := bytes.Count(text[i:], crByte)
 	lineEndCRs := 0
@@ -420,6 +413,22 @@ var nameStop = func() (t [256]bool) {
 
 // crByte is the separator for counting CRs.
 var crByte = []byte{'\r'}
+
+// byteLimit returns the size limit of the block.
+func (b *fieldBlock) byteLimit() int {
+	if b.maxBytes <= 0 {
+		return DefaultMaxHeaderBytes
+	}
+	return b.maxBytes
+}
+
+// fieldLimit returns the field count limit of the block.
+func (b *fieldBlock) fieldLimit() int {
+	if b.maxFields <= 0 {
+		return DefaultMaxHeaderFields
+	}
+	return b.maxFields
+}
 
 // name returns the name of f, a field of b.
 func (b *fieldBlock) name(f field) []byte { return f.name.of(b.text) }

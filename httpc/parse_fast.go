@@ -26,15 +26,8 @@ import (
 // the size limit or it has more fields than allowed: the general path
 // then decides, and reports any error. h must be freshly reset.
 func (h *respHead) parseRegular(buf []byte) int {
-	limit := h.maxBytes
-	if limit <= 0 {
-		limit = DefaultMaxHeaderBytes
-	}
-	maxFields := h.maxFields
-	if maxFields <= 0 {
-		maxFields = DefaultMaxHeaderFields
-	}
-	buf = buf[:min(len(buf), limit)]
+	maxFields := h.fieldLimit()
+	buf = buf[:min(len(buf), h.byteLimit())]
 	i, ok := h.regularStatus(buf)
 	if !ok {
 		return 0

@@ -187,19 +187,12 @@ func TestStrayResponseBeforeRequestSent(t *testing.T) {
 			head := "HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n"
 			n := 512 - len(fmt.Sprintf(head, 500))
 			first := fmt.Sprintf(head, n) + strings.Repeat("a", n)
-			s := startServer(t, func(c *testserver.Conn) {
-				for {
-					req, err := c.ReadRequest()
-					if err != nil {
-						return
-					}
-					if strings.Contains(req, " /first ") {
-						c.Write(first + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nSTALE")
-						continue
-					}
-					c.Write("HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ngood")
+			s := startServer(t, answerBy(func(req string) string {
+				if strings.Contains(req, " /first ") {
+					return first + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nSTALE"
 				}
-			})
+				return "HTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\ngood"
+			}))
 			hp := s.URL("")[len("http://"):]
 			o := &Options{Persistent: Bool(true), HandleParams: &loop.HandleOptions{ReadSize: 512, MaxReadSize: 512, Linger: time.Second}}
 			var second result

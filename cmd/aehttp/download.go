@@ -81,7 +81,7 @@ func (d *download) onHeader(r *httpc.Response) httpc.Action {
 	d.lastMod, _ = r.Get("last-modified")
 	if d.resume && r.Status == 416 {
 		cr, _ := r.Get("content-range")
-		if n, ok := rangeLength(cr); ok && n != d.offset {
+		if _, n := contentRange(cr); n >= 0 && n != d.offset {
 			d.fail(fmt.Errorf("resume of %s: the server's copy has %d bytes, the file %d", d.path, n, d.offset), exitRange)
 		}
 	}
@@ -91,8 +91,7 @@ func (d *download) onHeader(r *httpc.Response) httpc.Action {
 	start := int64(0)
 	if d.offset > 0 && r.Status == 206 {
 		cr, _ := r.Get("content-range")
-		from, ok := rangeStart(cr)
-		if !ok || from != d.offset {
+		if from, _ := contentRange(cr); from != d.offset {
 			d.fail(fmt.Errorf("resume of %s: server sent %q for a file of %d bytes", d.path, cr, d.offset), exitRange)
 			return httpc.Abort
 		}
@@ -108,29 +107,29 @@ func (d *download) onHeader(r *httpc.Response) httpc.Action {
 	return httpc.Continue
 }
 
-// rangeStart reads the first byte position of "bytes FIRST-LAST/LENGTH"
-// (RFC 9110 §14.4).
-func rangeStart(cr string) (int64, bool) {
+// contentRange reads "bytes FIRST-LAST/LENGTH" or "bytes */LENGTH"
+// (RFC 9110 §14.4): the first byte position and the complete length, each
+// -1 where the value has none ("*") or it is malformed.
+func contentRange(cr string) (first, length int64) {
 	spec, ok := strings.CutPrefix(cr, "bytes ")
 	if !ok {
-		return 0, false
+		return -1, -1
 	}
-	first, _, ok := strings.Cut(spec, "-")
-	n, err := strconv.ParseInt(strings.TrimSpace(first), 10, 64)
-	return n, ok && err == nil && n >= 0
+	rng, total, _ := strings.Cut(spec, "/")
+	first = -1
+	if f, _, ok := strings.Cut(rng, "-"); ok {
+		first = nonNegative(f)
+	}
+	return first, nonNegative(total)
 }
 
-// rangeLength reads the complete length of a Content-Range, the LENGTH
-// of "bytes */LENGTH" or "bytes FIRST-LAST/LENGTH" (RFC 9110 §14.4); it
-// reports false when the length is unknown ("*") or the value malformed.
-func rangeLength(cr string) (int64, bool) {
-	spec, ok := strings.CutPrefix(cr, "bytes ")
-	if !ok {
-		return 0, false
+// nonNegative parses a decimal byte count, -1 when s is none.
+func nonNegative(s string) int64 {
+	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
+	if err != nil || n < 0 {
+		return -1
 	}
-	_, length, ok := strings.Cut(spec, "/")
-	n, err := strconv.ParseInt(strings.TrimSpace(length), 10, 64)
-	return n, ok && err == nil && n >= 0
+	return n
 }
 
 // open opens the file for writing at start, dropping what follows. A file
